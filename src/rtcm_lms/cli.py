@@ -1,0 +1,115 @@
+"""Command line: commands only, no logic. Exit codes: 0 ok, 1 content/package error, 2 usage error."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .content.yamlio import ContentError
+
+CONTENT_OPTION = click.option(
+    "--content", "content_dir", type=click.Path(path_type=Path), default=Path("content"), show_default=True,
+    help="Folder with the course content (YAML + Markdown).",
+)  # fmt: skip
+
+
+def fail(problems: list[str], summary: str) -> None:
+    for problem in problems:
+        click.echo(problem, err=True)
+    click.secho(summary, fg="red", err=True)
+    sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="rtcm-lms")
+def main() -> None:
+    """Build e-learning packages from the RTCM curriculum and push them to Moodle."""
+
+
+@main.command("import-seeds")
+@click.argument("seeds", type=click.Path(path_type=Path, file_okay=False), default=Path("../shared/seeds"))
+@click.option("--out", type=click.Path(path_type=Path), default=Path("content"), show_default=True,
+              help="Where to write the content tree.")  # fmt: skip
+@click.option("--quiet", is_flag=True, help="Do not print the import log.")
+def import_seeds_command(seeds: Path, out: Path, quiet: bool) -> None:
+    """Regenerate content/ from the seed texts (idempotent), printing what was repaired or assumed."""
+    from .importers.seeds import SeedError, import_seeds
+    from .content.writer import write_catalogue
+
+    try:
+        catalogue, log = import_seeds(seeds)
+    except (SeedError, OSError, UnicodeDecodeError) as exc:
+        fail([f"{seeds}: {exc}"], "import failed; nothing was written")
+    sources = {"emm": next((f for f, *_ in log.entries if f.startswith("004")), "004")}
+    changed = write_catalogue(catalogue, out, sources, log.render())
+    if not quiet:
+        click.echo(log.render(), nl=False)
+    repairs = sum(1 for e in log.entries if e[2] == "repair")
+    warnings = sum(1 for e in log.entries if e[2] == "warning")
+    click.echo(
+        f"{len(catalogue.modules)} modules, {len(catalogue.courses)} courses; {repairs} repairs, {warnings} warnings;"
+        f" {len(changed)} files changed in {out}/"
+    )
+
+
+@main.command()
+@CONTENT_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the whole catalogue as JSON.")
+@click.argument("course_ids", nargs=-1)
+def inspect(content_dir: Path, as_json: bool, course_ids: tuple[str, ...]) -> None:
+    """Show the catalogue (or the named courses) as loaded from content/."""
+    from .content.loader import load_catalogue
+    from .inspect_view import catalogue_json, print_catalogue
+
+    try:
+        catalogue = load_catalogue(content_dir)
+    except ContentError as exc:
+        fail(exc.problems, f"{len(exc.problems)} problem(s) in {content_dir}/")
+    unknown = [c for c in course_ids if catalogue.course(c) is None]
+    if unknown:
+        raise click.UsageError(f"unknown course id(s): {', '.join(unknown)}")
+    if as_json:
+        click.echo(json.dumps(catalogue_json(catalogue, course_ids), ensure_ascii=False, indent=2))
+    else:
+        print_catalogue(catalogue, course_ids)
+
+
+@main.command()
+@CONTENT_OPTION
+@click.argument("packages", nargs=-1, type=click.Path(path_type=Path))
+def validate(content_dir: Path, packages: tuple[Path, ...]) -> None:
+    """Check content/ (no arguments) or the given package files (.zip, .imscc)."""
+    if packages:
+        validate_packages(packages)
+        return
+    from .content.loader import load_catalogue
+
+    try:
+        catalogue = load_catalogue(content_dir)
+    except ContentError as exc:
+        fail(exc.problems, f"{len(exc.problems)} problem(s) in {content_dir}/")
+    click.secho(f"{content_dir}/ is valid: {len(catalogue.modules)} modules, {len(catalogue.courses)} courses",
+                fg="green")  # fmt: skip
+
+
+def validate_packages(paths: tuple[Path, ...]) -> None:
+    from .validate import validate_package
+
+    errors = 0
+    for path in paths:
+        report = validate_package(path)
+        for problem in report.problems:
+            click.echo(str(problem), err=problem.severity == "error")
+        errors += sum(1 for p in report.problems if p.severity == "error")
+        status = click.style("ok", fg="green") if report.ok else click.style("INVALID", fg="red")
+        click.echo(f"{path}: {report.kind}: {status}")
+    if errors:
+        fail([], f"{errors} error(s) in {len(paths)} package(s)")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

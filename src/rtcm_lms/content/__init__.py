@@ -1,0 +1,1 @@
+"""Content on disk (content/, quiz_banks/) <-> the in-memory model."""

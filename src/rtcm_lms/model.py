@@ -1,0 +1,169 @@
+"""The content model: one in-memory Catalogue that every builder reads.
+
+Frozen dataclasses, no I/O. Identifiers come from content paths (``M03-T08``, ``M03-T08-S2``,
+``M03-T08-O1``, ``M03-T08-Q07``), never from list order, time or a content hash: Moodle matches
+SCORM items by identifier and deletes learners' tracks for identifiers that vanish.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """Where a piece of content came from, so a reader can open the seed beside it."""
+
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Outcome:
+    id: str  # local id, "O1"; full id is f"{course.id}-{id}"
+    text: str
+
+
+@dataclass(frozen=True)
+class Item:
+    """One sub-item of a session; ``letter`` is what the seed says (may be empty)."""
+
+    letter: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str  # local id, "S2" (a duplicated seed number gets a suffix: "S5b")
+    number: int  # the number the seed prints, duplicates kept
+    title: str
+    items: tuple[Item, ...]
+    label: str = "Session"  # "Session", "Section" or "Module" (two-week courses)
+    week: int | None = None
+
+
+@dataclass(frozen=True)
+class Material:
+    text: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class TopicLink:
+    course: str  # target course id, e.g. "M06-T02"
+    text: str  # the wording in the seed, e.g. "Module 6, Topic 2,3,4"
+
+
+@dataclass(frozen=True)
+class Page:
+    """Authored Markdown prose that belongs to a course (``*.md`` beside course.yaml)."""
+
+    id: str  # file stem, e.g. "S1" (appended to session 1) or "background"
+    title: str
+    markdown: str
+
+
+@dataclass(frozen=True)
+class Course:
+    id: str
+    title: str
+    kind: str  # "topic" (a curriculum topic) or "course" (a stand-alone two-week course)
+    language: str
+    summary: str  # Markdown
+    outcomes: tuple[Outcome, ...]
+    sessions: tuple[Session, ...]
+    audience: tuple[str, ...] = ()
+    format: tuple[str, ...] = ()
+    resource_persons: tuple[str, ...] = ()
+    materials: tuple[Material, ...] = ()
+    links: tuple[TopicLink, ...] = ()
+    further_study: tuple[str, ...] = ()  # EMM section numbers, e.g. "3.1"
+    pages: tuple[Page, ...] = ()
+    module: str | None = None  # "M03" for topics
+    topic: int | None = None
+    part: str | None = None  # subtitle such as "Part I: Definition of the Concept ..."
+    introduction: str = ""  # two-week courses
+    methodologies: tuple[str, ...] = ()
+    benefits_to_participants: tuple[str, ...] = ()
+    benefits_to_organisation: tuple[str, ...] = ()
+    action_plan: tuple[str, ...] = ()
+    features: tuple[str, ...] = ()
+    source: SourceRef | None = None
+
+    def outcome(self, local_id: str) -> Outcome | None:
+        return next((o for o in self.outcomes if o.id == local_id), None)
+
+    def session(self, local_id: str) -> Session | None:
+        return next((s for s in self.sessions if s.id == local_id), None)
+
+
+@dataclass(frozen=True)
+class SdgTarget:
+    code: str  # "10.7"
+    text: str
+
+
+@dataclass(frozen=True)
+class GcmObjective:
+    number: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Module:
+    id: str  # "M03"
+    number: int
+    title: str
+    introduction: str  # Markdown
+    objectives: tuple[str, ...] = ()
+    sdg_targets: tuple[SdgTarget, ...] = ()
+    gcm_objectives: tuple[GcmObjective, ...] = ()
+    connected_modules: str = ""
+    source: SourceRef | None = None
+
+
+@dataclass(frozen=True)
+class EmmSection:
+    number: str  # "2.7"
+    title: str
+
+
+@dataclass(frozen=True)
+class EmmVolume:
+    number: int
+    title: str
+    sections: tuple[EmmSection, ...]
+
+
+@dataclass(frozen=True)
+class EmmManual:
+    title: str
+    year: int | None
+    languages: tuple[str, ...]
+    purpose: str
+    volumes: tuple[EmmVolume, ...]
+
+    def section(self, number: str) -> EmmSection | None:
+        return next((s for v in self.volumes for s in v.sections if s.number == number), None)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    title: str
+    language: str
+    modules: tuple[Module, ...]
+    courses: tuple[Course, ...]
+    emm: EmmManual | None = None
+    _index: dict[str, Course] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._index.update({c.id: c for c in self.courses})
+
+    def course(self, course_id: str) -> Course | None:
+        return self._index.get(course_id)
+
+    def module(self, module_id: str) -> Module | None:
+        return next((m for m in self.modules if m.id == module_id), None)
+
+    def courses_of(self, module_id: str) -> tuple[Course, ...]:
+        return tuple(c for c in self.courses if c.module == module_id)
