@@ -62,13 +62,9 @@ def import_seeds_command(seeds: Path, out: Path, quiet: bool) -> None:
 @click.argument("course_ids", nargs=-1)
 def inspect(content_dir: Path, as_json: bool, course_ids: tuple[str, ...]) -> None:
     """Show the catalogue (or the named courses) as loaded from content/."""
-    from .content.loader import load_catalogue
     from .inspect_view import catalogue_json, print_catalogue
 
-    try:
-        catalogue = load_catalogue(content_dir)
-    except ContentError as exc:
-        fail(exc.problems, f"{len(exc.problems)} problem(s) in {content_dir}/")
+    catalogue = load_or_fail(content_dir)
     unknown = [c for c in course_ids if catalogue.course(c) is None]
     if unknown:
         raise click.UsageError(f"unknown course id(s): {', '.join(unknown)}")
@@ -86,14 +82,21 @@ def validate(content_dir: Path, packages: tuple[Path, ...]) -> None:
     if packages:
         validate_packages(packages)
         return
-    from .content.loader import load_catalogue
+    catalogue = load_or_fail(content_dir)
+    missing = [c.id for c in catalogue.courses if catalogue.bank(c.id) is None]
+    click.secho(f"{content_dir}/ and quiz_banks/ are valid: {len(catalogue.modules)} modules, "
+                f"{len(catalogue.courses)} courses, {len(catalogue.banks)} quiz banks", fg="green")  # fmt: skip
+    if missing:
+        click.secho(f"{len(missing)} course(s) have no quiz bank yet: {', '.join(missing)}", fg="yellow")
+
+
+def load_or_fail(content_dir: Path):
+    from .project import load_project
 
     try:
-        catalogue = load_catalogue(content_dir)
+        return load_project(content_dir)
     except ContentError as exc:
-        fail(exc.problems, f"{len(exc.problems)} problem(s) in {content_dir}/")
-    click.secho(f"{content_dir}/ is valid: {len(catalogue.modules)} modules, {len(catalogue.courses)} courses",
-                fg="green")  # fmt: skip
+        fail(exc.problems, f"{len(exc.problems)} problem(s) in {content_dir}/ or quiz_banks/")
 
 
 def validate_packages(paths: tuple[Path, ...]) -> None:

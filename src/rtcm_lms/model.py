@@ -154,10 +154,14 @@ class Catalogue:
     modules: tuple[Module, ...]
     courses: tuple[Course, ...]
     emm: EmmManual | None = None
+    banks: tuple[QuizBank, ...] = ()
     _index: dict[str, Course] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self._index.update({c.id: c for c in self.courses})
+
+    def bank(self, course_id: str) -> QuizBank | None:
+        return next((b for b in self.banks if b.course == course_id), None)
 
     def course(self, course_id: str) -> Course | None:
         return self._index.get(course_id)
@@ -167,3 +171,71 @@ class Catalogue:
 
     def courses_of(self, module_id: str) -> tuple[Course, ...]:
         return tuple(c for c in self.courses if c.module == module_id)
+
+
+# --- self-assessment -------------------------------------------------------------------------------
+QUESTION_TYPES = ("single", "multiple", "truefalse", "matching", "ordering", "shortanswer")
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str  # "a", "b", … by position
+    text: str  # Markdown
+    correct: bool
+    feedback: str
+
+
+@dataclass(frozen=True)
+class MatchPair:
+    id: str  # "a", "b", … by position
+    prompt: str
+    match: str
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str  # local id, "Q07"; full id is f"{bank.course}-{id}"
+    type: str
+    stem: str  # Markdown
+    outcomes: tuple[str, ...]
+    feedback: str = ""
+    options: tuple[Option, ...] = ()  # single, multiple
+    answer: bool | None = None  # truefalse
+    feedback_true: str = ""
+    feedback_false: str = ""
+    pairs: tuple[MatchPair, ...] = ()  # matching
+    items: tuple[str, ...] = ()  # ordering, in the correct order
+    answers: tuple[str, ...] = ()  # shortanswer variants
+    case_sensitive: bool = False
+    session: str | None = None
+    difficulty: str = "medium"
+    source: str = ""
+
+    @property
+    def correct_options(self) -> tuple[Option, ...]:
+        return tuple(o for o in self.options if o.correct)
+
+
+@dataclass(frozen=True)
+class Pool:
+    id: str
+    draw: int
+    questions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class QuizBank:
+    course: str
+    language: str
+    pass_mark: int
+    shuffle_answers: bool
+    attempts: int
+    questions: tuple[Question, ...]
+    pools: tuple[Pool, ...] = ()
+
+    def question(self, local_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == local_id), None)
+
+    @property
+    def questions_per_attempt(self) -> int:
+        return sum(p.draw for p in self.pools) if self.pools else len(self.questions)
