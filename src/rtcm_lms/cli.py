@@ -101,10 +101,14 @@ def load_or_fail(content_dir: Path):
 
 def validate_packages(paths: tuple[Path, ...]) -> None:
     from .validate import validate_package
+    from .validate.schemas import SchemasNotFound
 
     errors = 0
     for path in paths:
-        report = validate_package(path)
+        try:
+            report = validate_package(path)
+        except SchemasNotFound as exc:
+            fail([str(exc)], "cannot validate packages without the official schemas")
         for problem in report.problems:
             click.echo(str(problem), err=problem.severity == "error")
         errors += sum(1 for p in report.problems if p.severity == "error")
