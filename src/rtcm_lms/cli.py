@@ -90,6 +90,44 @@ def validate(content_dir: Path, packages: tuple[Path, ...]) -> None:
         click.secho(f"{len(missing)} course(s) have no quiz bank yet: {', '.join(missing)}", fg="yellow")
 
 
+@main.command()
+@CONTENT_OPTION
+@click.option("--format", "formats", multiple=True, help="Format to build (repeatable; default: all). "
+              "One of scorm12, scorm2004, moodlexml, gift, qti12.")  # fmt: skip
+@click.option("--course", "course_ids", multiple=True, help="Course id to build (repeatable; default: all).")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("dist"), show_default=True)
+@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Parallel workers (default: CPU count).")
+@click.option("--version-label", default=__version__, show_default=True, help="Version written into packages.")
+def build(content_dir, formats, course_ids, out, jobs, version_label) -> None:
+    """Build packages and exports into dist/ (every format of every course by default)."""
+    import os
+
+    from .build import build as run_build
+    from .builders.registry import BUILDERS
+    from .package import PackageError
+    from .progress import BuildProgress
+
+    unknown = [f for f in formats if f not in BUILDERS]
+    if unknown:
+        raise click.UsageError(f"unknown format(s): {', '.join(unknown)}; known: {', '.join(BUILDERS)}")
+    catalogue = load_or_fail(content_dir)
+    missing = [c for c in course_ids if catalogue.course(c) is None]
+    if missing:
+        raise click.UsageError(f"unknown course id(s): {', '.join(missing)}")
+    with BuildProgress() as progress:
+        try:
+            result = run_build(catalogue, list(formats or BUILDERS), list(course_ids), out, version_label,
+                               jobs or os.cpu_count() or 1, progress.start, progress.advance)  # fmt: skip
+        except PackageError as exc:
+            fail([str(exc)], "build stopped; no partial file was left behind")
+    if result.skipped:
+        click.secho(f"skipped {len(result.skipped)} exports of courses without a quiz bank "
+                    f"(e.g. {result.skipped[0]})", fg="yellow")  # fmt: skip
+    size = sum(a.size for a in result.artifacts)
+    click.echo(f"built {len(result.artifacts)} files ({size / 1e6:.1f} MB) for "
+               f"{len({a.course for a in result.artifacts})} courses into {out}/ in {result.seconds:.1f} s")
+
+
 def load_or_fail(content_dir: Path):
     from .project import load_project
 

@@ -90,6 +90,11 @@ class Course:
     features: tuple[str, ...] = ()
     source: SourceRef | None = None
 
+    @property
+    def full_title(self) -> str:
+        """Title with its part, since parts of one topic share a title (M03-T01 and M03-T02)."""
+        return f"{self.title} — {self.part}" if self.part else self.title
+
     def outcome(self, local_id: str) -> Outcome | None:
         return next((o for o in self.outcomes if o.id == local_id), None)
 

@@ -101,14 +101,3 @@ def dump_yaml(data, header: str = "") -> str:
     """Stable YAML: insertion order kept, Unicode as is, long lines folded at 100."""
     body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, indent=2)
     return header + body
-
-
-def write_text_atomic(path: Path, text: str) -> bool:
-    """Write only if different; return whether the file changed. Temp file + rename, never half-written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists() and path.read_text(encoding="utf-8") == text:
-        return False
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-    return True

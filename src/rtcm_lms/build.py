@@ -1,0 +1,87 @@
+"""Build orchestration: which (format, course) pairs to build, in parallel, with progress.
+
+Builders read only the model; this module owns iteration, skipping and reporting (Sphinx-style),
+so a format implements only "the entries of one course".
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .builders.base import BuildContext
+from .builders.registry import BUILDERS
+from .model import Catalogue
+
+
+@dataclass(frozen=True)
+class Artifact:
+    course: str
+    format: str
+    path: Path
+    sha256: str
+    size: int
+
+
+@dataclass
+class BuildResult:
+    artifacts: list[Artifact] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def plan(catalogue: Catalogue, formats: list[str], course_ids: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """(format, course id) pairs to build, and why anything asked for is not built."""
+    courses = [catalogue.course(c) for c in course_ids] if course_ids else list(catalogue.courses)
+    tasks, skipped = [], []
+    for course in courses:
+        for fmt in formats:
+            if BUILDERS[fmt].needs_bank and catalogue.bank(course.id) is None:
+                skipped.append(f"{course.id}: no quiz bank, so no {fmt} export")
+                continue
+            tasks.append((fmt, course.id))
+    return tasks, skipped
+
+
+_CONTEXT: BuildContext | None = None  # set in each worker by fork; the catalogue is read-only
+
+
+def _build_one(task: tuple[str, str]) -> Artifact:
+    fmt, course_id = task
+    course = _CONTEXT.catalogue.course(course_id)
+    result = BUILDERS[fmt].build(_CONTEXT, course)
+    return Artifact(course_id, fmt, result.path, result.sha256, result.size)
+
+
+def run(ctx: BuildContext, tasks: list[tuple[str, str]], jobs: int = 1,
+        on_done: Callable[[Artifact], None] | None = None) -> list[Artifact]:  # fmt: skip
+    global _CONTEXT
+    _CONTEXT = ctx
+    artifacts: list[Artifact] = []
+    if jobs <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            artifacts.append(_build_one(task))
+            if on_done:
+                on_done(artifacts[-1])
+        return artifacts
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        for artifact in pool.map(_build_one, tasks, chunksize=4):
+            artifacts.append(artifact)
+            if on_done:
+                on_done(artifact)
+    return artifacts
+
+
+def build(catalogue: Catalogue, formats: list[str], course_ids: list[str], out_dir: Path, version: str,
+          jobs: int = 1, on_start: Callable[[int], None] | None = None,
+          on_done: Callable[[Artifact], None] | None = None) -> BuildResult:  # fmt: skip
+    started = time.perf_counter()
+    tasks, skipped = plan(catalogue, formats, course_ids)
+    if on_start:
+        on_start(len(tasks))
+    artifacts = run(BuildContext(catalogue, out_dir, version), tasks, jobs, on_done)
+    return BuildResult(artifacts, skipped, time.perf_counter() - started)

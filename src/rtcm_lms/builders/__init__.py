@@ -1,0 +1,1 @@
+"""One builder per output format; each reads only the model (see base.Builder)."""
