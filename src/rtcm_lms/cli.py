@@ -128,6 +128,69 @@ def build(content_dir, formats, course_ids, out, jobs, version_label) -> None:
                f"{len({a.course for a in result.artifacts})} courses into {out}/ in {result.seconds:.1f} s")
 
 
+@main.command()
+@CONTENT_OPTION
+@click.option("--url", envvar="RTCM_MOODLE_URL", required=True, help="Moodle site URL (or RTCM_MOODLE_URL).")
+@click.option("--token-file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="File holding the web-service token (else RTCM_MOODLE_TOKEN).")  # fmt: skip
+@click.option("--dist", type=click.Path(path_type=Path, file_okay=False), default=Path("dist"), show_default=True,
+              help="Folder with the built packages (rtcm-lms build).")  # fmt: skip
+@click.option("--course", "course_ids", multiple=True, help="Push only these courses (repeatable).")
+@click.option("--release", default=__version__, show_default=True, help="Release label recorded in Moodle.")
+@click.option("--dry-run", is_flag=True, help="Print the plan and change nothing.")
+@click.option("--ca-bundle", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="CA bundle for a site with a private certificate authority.")  # fmt: skip
+def push(content_dir, url, token_file, dist, course_ids, release, dry_run, ca_bundle) -> None:
+    """Create or update categories, courses, sections, SCORM activities and question banks in Moodle."""
+    from .moodle import Client, MoodleError
+    from .moodle.deploy import Deployer, describe
+    from .moodle.desired import desired_state
+
+    token = read_token(token_file)
+    catalogue = load_or_fail(content_dir)
+    unknown = [c for c in course_ids if catalogue.course(c) is None]
+    if unknown:
+        raise click.UsageError(f"unknown course id(s): {', '.join(unknown)}")
+    desired = desired_state(catalogue, dist, release, list(course_ids))
+    missing = [c.idnumber for c in desired.courses if c.scorm is None]
+    if missing:
+        fail([f"{dist}/{c}.scorm12.zip: not built" for c in missing[:5]], "run `rtcm-lms build` first")
+    try:
+        with Client(url, token, ca_bundle=str(ca_bundle) if ca_bundle else None) as client:
+            deployer = Deployer(client, desired)
+            plan = deployer.plan()
+            for line in describe(plan):
+                click.echo(line)
+            if plan.blocked:
+                click.secho(f"{len(plan.blocked)} step(s) cannot be done with this site: {plan.blocked[0].detail}",
+                            fg="yellow", err=True)  # fmt: skip
+            if dry_run:
+                click.echo("dry run: nothing changed")
+            elif plan.is_noop():
+                click.echo("Moodle is up to date: nothing to do")
+            else:
+                deployer.apply(plan, lambda a: click.echo(f"done    {a.target}"))
+                click.secho(f"pushed release {release}: {len(plan.actions) - len(plan.blocked)} change(s), "
+                            f"{plan.upload_bytes} bytes uploaded", fg="green")  # fmt: skip
+    except MoodleError as exc:
+        fail([str(exc)], "push stopped; run it again to finish (nothing is created twice)")
+    if plan.blocked and not dry_run:
+        sys.exit(1)
+
+
+def read_token(token_file: Path | None) -> str:
+    """The token comes from a file or the environment, never from the command line (shell history)."""
+    import os
+
+    if token_file:
+        token = token_file.read_text(encoding="utf-8").strip()
+    else:
+        token = os.environ.get("RTCM_MOODLE_TOKEN", "").strip()
+    if not token:
+        raise click.UsageError("no token: pass --token-file FILE or set RTCM_MOODLE_TOKEN")
+    return token
+
+
 def load_or_fail(content_dir: Path):
     from .project import load_project
 

@@ -58,6 +58,7 @@ const CORE_FUNCTIONS = [
     'core_files_get_files',
     'core_files_delete_draft_files',
     'core_backup_get_async_backup_progress',
+    'core_update_inplace_editable',
 ];
 
 /** Site settings that keep the test site fast, quiet and offline. */

@@ -1,0 +1,79 @@
+"""Push against a real Moodle: create, read back, push again (no-op), change one course."""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets
+from pathlib import Path
+
+import pytest
+
+from rtcm_lms.build import build
+from rtcm_lms.moodle.deploy import Deployer
+from rtcm_lms.moodle.desired import desired_state
+from rtcm_lms.project import load_project
+
+pytestmark = pytest.mark.moodle
+REPO = Path(__file__).resolve().parents[2]
+COURSES = ["M01-T01", "M01-T02"]
+
+
+@pytest.fixture(scope="module")
+def pushed(moodle_site, tmp_path_factory):
+    catalogue = load_project(REPO / "content")
+    dist = tmp_path_factory.mktemp("dist")
+    build(catalogue, ["scorm12", "moodlexml"], COURSES, dist, "9.9.9")
+    prefix = f"T{secrets.token_hex(3)}-"
+    desired = desired_state(catalogue, dist, "9.9.9", COURSES, id_prefix=prefix)
+    deployer = Deployer(moodle_site.client, desired)
+    plan = deployer.plan()
+    deployer.apply(plan)
+    yield catalogue, dist, desired, plan
+    client = moodle_site.client
+    courses = client.get_courses_by_idnumber(*[c.idnumber for c in desired.courses])
+    if courses:
+        client.call("core_course_delete_courses", courseids=[int(c["id"]) for c in courses.values()])
+    cats = client.get_categories_by_idnumber(*[c.idnumber for c in desired.categories])
+    children_first = sorted(cats.values(), key=lambda c: -int(c.get("depth", 1)))
+    for cat in children_first:
+        client.call("core_course_delete_categories", categories=[{"id": int(cat["id"]), "recursive": 1}])
+
+
+def test_first_push_creates_categories_courses_and_sections(pushed, moodle_site):
+    _, _, desired, plan = pushed
+    client = moodle_site.client
+    assert [a.target for a in plan.actions if a.kind == "create"][:2] == [
+        f"category {desired.categories[0].idnumber}", f"category {desired.categories[1].idnumber}"]
+    cats = client.get_categories_by_idnumber(*[c.idnumber for c in desired.categories])
+    assert set(cats) == {c.idnumber for c in desired.categories}
+    root = cats[desired.categories[0].idnumber]
+    assert all(int(cats[c.idnumber]["parent"]) == int(root["id"]) for c in desired.categories[1:])
+    courses = client.get_courses_by_idnumber(*[c.idnumber for c in desired.courses])
+    for want in desired.courses:
+        got = courses[want.idnumber]
+        assert got["fullname"] == want.fullname and got["shortname"] == want.shortname
+        assert int(got["categoryid"]) == int(cats[want.category]["id"])
+        sections = client.call("core_course_get_contents", courseid=int(got["id"]))
+        names = [s["name"] for s in sections if int(s["section"]) > 0]
+        assert names[: len(want.sections)] == list(want.sections)
+
+
+def test_second_push_of_the_same_release_does_nothing(pushed, moodle_site):
+    _, _, desired, _ = pushed
+    plan = Deployer(moodle_site.client, desired).plan()
+    assert [a for a in plan.actions if a.kind in {"create", "update", "upload", "record"}] == []
+    assert plan.upload_bytes == 0
+
+
+def test_changing_one_course_changes_only_that_course(pushed, moodle_site):
+    _, _, desired, _ = pushed
+    changed = dataclasses.replace(desired.courses[1], fullname=desired.courses[1].fullname + " (revised)")
+    new_desired = dataclasses.replace(desired, courses=(desired.courses[0], changed))
+    deployer = Deployer(moodle_site.client, new_desired)
+    plan = deployer.plan()
+    writes = [a for a in plan.actions if a.kind in {"create", "update", "upload", "record"}]
+    assert [(a.kind, a.target) for a in writes][:1] == [("update", f"course {changed.idnumber}")]
+    assert all(a.target.endswith(changed.idnumber) for a in writes)
+    deployer.apply(plan)
+    got = moodle_site.client.get_courses_by_idnumber(changed.idnumber)[changed.idnumber]
+    assert got["fullname"] == changed.fullname
