@@ -37,8 +37,8 @@ def main() -> None:
 @click.option("--quiet", is_flag=True, help="Do not print the import log.")
 def import_seeds_command(seeds: Path, out: Path, quiet: bool) -> None:
     """Regenerate content/ from the seed texts (idempotent), printing what was repaired or assumed."""
-    from .importers.seeds import SeedError, import_seeds
     from .content.writer import write_catalogue
+    from .importers.seeds import SeedError, import_seeds
 
     try:
         catalogue, log = import_seeds(seeds)
@@ -88,6 +88,43 @@ def validate(content_dir: Path, packages: tuple[Path, ...]) -> None:
                 f"{len(catalogue.courses)} courses, {len(catalogue.banks)} quiz banks", fg="green")  # fmt: skip
     if missing:
         click.secho(f"{len(missing)} course(s) have no quiz bank yet: {', '.join(missing)}", fg="yellow")
+
+
+@main.command("coverage")
+@CONTENT_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the coverage as JSON.")
+@click.argument("course_ids", nargs=-1)
+def coverage_command(content_dir: Path, as_json: bool, course_ids: tuple[str, ...]) -> None:
+    """Each learning outcome and the questions that assess it; exit 1 if any course falls short."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .quiz.coverage import MIN_PER_OUTCOME, coverage
+
+    catalogue = load_or_fail(content_dir)
+    unknown = [c for c in course_ids if catalogue.course(c) is None]
+    if unknown:
+        raise click.UsageError(f"unknown course id(s): {', '.join(unknown)}")
+    report = coverage(catalogue, course_ids)
+    if as_json:
+        click.echo(json.dumps([{"course": r.course, "outcomes": r.outcomes, "questions": r.questions,
+                                "types": list(r.types), "problems": r.problems} for r in report], indent=2))
+    else:
+        console = Console()
+        for r in report:
+            table = Table(title=f"{r.course}: {r.questions} questions, types {', '.join(r.types) or '-'}")
+            table.add_column("outcome")
+            table.add_column("questions")
+            for oid, questions in r.outcomes.items():
+                style = "red" if len(questions) < MIN_PER_OUTCOME else ""
+                table.add_row(oid, ", ".join(questions) or "none", style=style)
+            console.print(table)
+            for problem in r.problems:
+                console.print(f"[red]{r.course}: {problem}[/]")
+    short = [r for r in report if r.problems]
+    if short:
+        fail([], f"{len(short)} of {len(report)} course(s) fall short of the coverage rules")
+    click.secho(f"all {len(report)} course(s) meet the coverage rules", fg="green", err=True)
 
 
 @main.command()

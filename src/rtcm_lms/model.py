@@ -8,6 +8,7 @@ SCORM items by identifier and deletes learners' tracks for identifiers that vani
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class Page:
     id: str  # file stem, e.g. "S1" (appended to session 1) or "background"
     title: str
     markdown: str
+    media: tuple[tuple[str, Path], ...] = ()  # (path as written, e.g. "media/map.png"; the file on disk)
 
 
 @dataclass(frozen=True)

@@ -54,8 +54,13 @@ def _json_for_script(data: Any) -> str:
     """JSON that cannot end its <script> element early: '<', '>' and '&' become \\u escapes
     (this covers '</script' and '<!--'); U+2028/2029 are escaped for old JS parsers."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, escaped in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, escaped)
     return text
 

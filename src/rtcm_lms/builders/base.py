@@ -10,8 +10,8 @@ import abc
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..model import Catalogue, Course
 from ..fsutil import write_bytes_atomic
+from ..model import Catalogue, Course
 from ..package import PackageResult, Source, write_package
 
 

@@ -28,4 +28,7 @@ def sco_files(ctx: BuildContext, course: Course, standard: str) -> dict[str, Sou
     files: dict[str, Source] = {"index.html": render_index(player_data(ctx.catalogue, course, standard, ctx.version))}
     for path in player_files():
         files[path.name] = path
+    for page in course.pages:
+        for ref, source in page.media:
+            files[ref] = source  # same relative path as in the Markdown, so links resolve unchanged
     return files

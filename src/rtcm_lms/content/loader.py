@@ -40,6 +40,7 @@ MODULE_KEYS = {"id", "number", "title", "source", "introduction", "objectives", 
 LANGUAGES = {"en", "ru", "az", "ar", "fa", "fr", "es"}
 OUTCOME_ID = re.compile(r"^O\d+$")
 SESSION_ID = re.compile(r"^S\d+[a-z]?$")
+MEDIA_REF = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 ITEM_LETTER = re.compile(r"^([A-Z])\.\s+(.+)$", re.S)
 
 
@@ -214,8 +215,28 @@ class Loader:
             first = text.lstrip().splitlines()[0]
             title = first.lstrip("#").strip() if first.startswith("#") else md.stem.replace("-", " ").title()
             body = text.lstrip()[len(first):].lstrip("\n") if first.startswith("#") else text
-            pages.append(Page(md.stem, title, body))
+            pages.append(Page(md.stem, title, body, self.media(md, text)))
         return tuple(pages)
+
+    def media(self, md: Path, text: str) -> tuple[tuple[str, Path], ...]:
+        """Local files a page shows or links (``![alt](media/map.png)``), checked to exist inside content/."""
+        found = []
+        root = self.root.resolve()
+        for number, line in enumerate(text.splitlines(), 1):
+            for ref in MEDIA_REF.findall(line):
+                if re.match(r"^[a-z][a-z0-9+.-]*:|^#|^/", ref, re.I):
+                    if ref.startswith("/"):
+                        self.problems.add(self.rel(md), number, f"'{ref}': use a path relative to the page")
+                    continue
+                target = (md.parent / ref).resolve()
+                if ".." in Path(ref).parts or not target.is_relative_to(root):
+                    self.problems.add(self.rel(md), number, f"'{ref}' points outside content/ (path traversal "
+                                      "or a symlink leaving the folder)")  # fmt: skip
+                elif not target.is_file():
+                    self.problems.add(self.rel(md), number, f"'{ref}': file not found")
+                else:
+                    found.append((ref, target))
+        return tuple(dict.fromkeys(found))
 
     # --- across files ---------------------------------------------------------------------------
     def cross_check(self, modules: list[Module], courses: list[Course], emm: EmmManual | None) -> None:

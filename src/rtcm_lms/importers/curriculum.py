@@ -16,9 +16,7 @@ from ..model import (
     Item,
     Material,
     Module,
-    Outcome,
     SdgTarget,
-    Session,
     SourceRef,
     TopicLink,
 )
