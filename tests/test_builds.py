@@ -133,3 +133,45 @@ def test_invalid_content_stops_the_build_before_any_file(small_project: Path, mo
     assert result.exit_code == 1
     assert "content/modules/M01/M01-T02/course.yaml:2: unknown key 'titel'" in result.output
     assert not (small_project / "dist").exists()
+
+
+CC_NS = {
+    "cc11": {"cp": "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1", "wl": "http://www.imsglobal.org/xsd/imsccv1p1/imswl_v1p1"},
+    "cc13": {"cp": "http://www.imsglobal.org/xsd/imsccv1p3/imscp_v1p1", "wl": "http://www.imsglobal.org/xsd/imsccv1p3/imswl_v1p3"},
+}
+
+
+@pytest.fixture(scope="module")
+def cartridges(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("cc")
+    build(CATALOGUE, ["cc11", "cc13"], [], out, "1.2.3", jobs=2)
+    return out
+
+
+@pytest.mark.parametrize("fmt", ["cc11", "cc13"])
+def test_every_course_has_a_valid_cartridge(cartridges, fmt):
+    for course in CATALOGUE.courses:
+        report = validate_package(cartridges / f"{course.id}.{fmt}.imscc")
+        assert report.ok and report.kind == fmt, [str(p) for p in report.problems]
+
+
+@pytest.mark.parametrize("fmt", ["cc11", "cc13"])
+def test_cartridge_structure_follows_the_course(cartridges, fmt):
+    from rtcm_lms.course_pages import course_pages
+
+    ns = CC_NS[fmt]
+    for course_id in ("M01-T01", "M04-T09", "policy-development-for-migration-management"):
+        course = CATALOGUE.course(course_id)
+        path = cartridges / f"{course_id}.{fmt}.imscc"
+        root = manifest(path)
+        org = root.find("cp:organizations/cp:organization", ns)
+        assert org.get("structure") == "rooted-hierarchy"
+        titles = [i.findtext("cp:title", namespaces=ns) for i in org.findall("cp:item/cp:item", ns)]
+        expected = [p.title for p in course_pages(CATALOGUE, course)]
+        if CATALOGUE.bank(course_id):
+            expected.append("Self-assessment")
+        assert titles == expected
+        with zipfile.ZipFile(path) as zf:
+            links = [etree.fromstring(zf.read(n)) for n in zf.namelist() if n.startswith("weblinks/")]
+        assert sorted(wl.find("wl:url", ns).get("href") for wl in links) == sorted(
+            m.url for m in course.materials if m.url)

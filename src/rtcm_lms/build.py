@@ -31,6 +31,7 @@ class Artifact:
 class BuildResult:
     artifacts: list[Artifact] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what a format could not express, once each
     seconds: float = 0.0
 
 
@@ -83,5 +84,8 @@ def build(catalogue: Catalogue, formats: list[str], course_ids: list[str], out_d
     tasks, skipped = plan(catalogue, formats, course_ids)
     if on_start:
         on_start(len(tasks))
-    artifacts = run(BuildContext(catalogue, out_dir, version), tasks, jobs, on_done)
-    return BuildResult(artifacts, skipped, time.perf_counter() - started)
+    ctx = BuildContext(catalogue, out_dir, version)
+    artifacts = run(ctx, tasks, jobs, on_done)
+    notes = list(dict.fromkeys(f"{fmt}: {note}" for fmt, cid in tasks
+                               for note in BUILDERS[fmt].notes(ctx, catalogue.course(cid))))  # fmt: skip
+    return BuildResult(artifacts, skipped, notes, time.perf_counter() - started)

@@ -130,7 +130,7 @@ def coverage_command(content_dir: Path, as_json: bool, course_ids: tuple[str, ..
 @main.command()
 @CONTENT_OPTION
 @click.option("--format", "formats", multiple=True, help="Format to build (repeatable; default: all). "
-              "One of scorm12, scorm2004, moodlexml, gift, qti12.")  # fmt: skip
+              "One of scorm12, scorm2004, cc11, cc13, moodlexml, gift, qti12.")  # fmt: skip
 @click.option("--course", "course_ids", multiple=True, help="Course id to build (repeatable; default: all).")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("dist"), show_default=True)
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Parallel workers (default: CPU count).")
@@ -157,6 +157,10 @@ def build(content_dir, formats, course_ids, out, jobs, version_label) -> None:
                                jobs or os.cpu_count() or 1, progress.start, progress.advance)  # fmt: skip
         except PackageError as exc:
             fail([str(exc)], "build stopped; no partial file was left behind")
+    if result.notes:
+        click.secho(f"{len(result.notes)} note(s) on what some formats cannot express, e.g. {result.notes[0]}"
+                    " (all in dist/BUILD_NOTES.txt)", fg="yellow")  # fmt: skip
+        (out / "BUILD_NOTES.txt").write_text("\n".join(result.notes) + "\n", encoding="utf-8")
     if result.skipped:
         click.secho(f"skipped {len(result.skipped)} exports of courses without a quiz bank "
                     f"(e.g. {result.skipped[0]})", fg="yellow")  # fmt: skip

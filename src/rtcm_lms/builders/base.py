@@ -35,6 +35,10 @@ class Builder(abc.ABC):
     def entries(self, ctx: BuildContext, course: Course) -> dict[str, Source]:
         """Archive path -> source for one course."""
 
+    def notes(self, ctx: BuildContext, course: Course) -> list[str]:
+        """What this format cannot express of the course (reported once per build, never silent)."""
+        return []
+
     def build(self, ctx: BuildContext, course: Course) -> PackageResult:
         ctx.out_dir.mkdir(parents=True, exist_ok=True)
         return write_package(self.output_path(ctx, course), self.entries(ctx, course), first=self.first)

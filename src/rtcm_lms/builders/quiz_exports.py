@@ -41,3 +41,6 @@ class Qti12Builder(Builder):
         manifest = render_template("quiz/qti12_manifest.xml.j2", course=course, href=href,
                                    title=f"Self-assessment: {course.full_title}")
         return {"imsmanifest.xml": manifest, href: export_qti12(course, ctx.catalogue.bank(course.id)).xml}
+
+    def notes(self, ctx: BuildContext, course: Course) -> list[str]:
+        return export_qti12(course, ctx.catalogue.bank(course.id)).notes

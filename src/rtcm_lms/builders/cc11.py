@@ -1,0 +1,36 @@
+"""IMS Common Cartridge 1.1: the version Moodle's course restore imports (it reads CC 1.0/1.1 only)."""
+
+from __future__ import annotations
+
+from ..model import Course
+from ..package import Source
+from .base import BuildContext, Builder
+from .cc_common import Profile, cartridge_entries, cartridge_notes
+
+CC11 = Profile(
+    schemaversion="1.1.0",
+    ns={
+        "cp": "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1",
+        "cp_xsd": "http://www.imsglobal.org/profile/cc/ccv1p1/ccv1p1_imscp_v1p2_v1p0.xsd",
+        "lom_manifest": "http://ltsc.ieee.org/xsd/imsccv1p1/LOM/manifest",
+        "lom_manifest_xsd": "http://www.imsglobal.org/profile/cc/ccv1p1/LOM/ccv1p1_lommanifest_v1p0.xsd",
+        "lom_resource": "http://ltsc.ieee.org/xsd/imsccv1p1/LOM/resource",
+        "lom_resource_xsd": "http://www.imsglobal.org/profile/cc/ccv1p1/LOM/ccv1p1_lomresource_v1p0.xsd",
+        "weblink": "http://www.imsglobal.org/xsd/imsccv1p1/imswl_v1p1",
+        "weblink_xsd": "http://www.imsglobal.org/profile/cc/ccv1p1/ccv1p1_imswl_v1p1.xsd",
+    },
+    weblink_type="imswl_xmlv1p1",
+    version_in_lom=False,
+    assessment_type="imsqti_xmlv1p2/imscc_xmlv1p1/assessment",
+)
+
+
+class Cc11Builder(Builder):
+    name = "cc11"
+    suffix = ".cc11.imscc"
+
+    def entries(self, ctx: BuildContext, course: Course) -> dict[str, Source]:
+        return cartridge_entries(ctx, course, CC11)
+
+    def notes(self, ctx: BuildContext, course: Course) -> list[str]:
+        return cartridge_notes(ctx, course)
