@@ -150,7 +150,7 @@ class CurriculumParser:
         section = None
         for ln in self.lines[start + 1 : stop]:
             low = ln.text.lower()
-            if ln is title_line or not ln.text:
+            if ln is title_line or not ln.text or ln.raw.strip() == "---" or FOOTNOTE.match(ln.raw.strip()):
                 continue
             if (ln.heading or "◇" in ln.raw) and len(ln.text) < 60:
                 if "introduction to the module" in low:
@@ -293,7 +293,7 @@ class TopicReader:
         self.session: dict | None = None
         self.pending_title_for: dict | None = None
         self.in_footnotes = False
-        self.lead_in_seen = False
+        self.last = ""  # what the previous objectives line fed: "summary", "outcome" or "lead-in"
 
     def warn(self, ln: Line, message: str) -> None:
         self.p.log.warn(self.p.file, ln.number, f"{self.topic.id}: {message}")
@@ -336,22 +336,33 @@ class TopicReader:
 
     # --- objectives -----------------------------------------------------------------------------
     def read_objectives(self, ln: Line) -> None:
-        if ln.bullet and (self.lead_in_seen or "✓" in ln.raw):
+        if ln.bullet and "✓" in ln.raw:  # every outcome in the seed carries the ✓ glyph
+            self.drop_lead_in(ln)
             self.topic.outcomes.append(_sentence(ln.text))
-        elif re.search(r"(able|expected) to:?\s*$|participants will:?\s*$|will be able:?\s*$", ln.text, re.I):
-            self.lead_in_seen = True
-        elif self.topic.outcomes and not ln.bullet and ln.text[:1].islower():
+            self.last = "outcome"
+        elif self.last == "outcome" and ln.raw.lstrip().startswith("*") and not ln.raw.lstrip().startswith("**"):
+            # An italic outcome whose bullet the conversion lost (it hangs under the previous one).
+            self.topic.outcomes.append(_sentence(ln.text))
+            self.p.log.repair(self.p.file, ln.number, f"{self.topic.id}: outcome without its bullet recognised")
+        elif ln.text[:1].islower() and self.last == "outcome" and not ln.bullet:
             self.topic.outcomes[-1] += " " + ln.text
         else:
             pm = PART.match(ln.text)
             if pm and ln.heading:
                 self.topic.part = self.topic.part or f"Part {pm.group(1)}: {pm.group(2).strip()}"
                 return
-            if self.topic.summary and ln.text[:1].islower():
+            if self.topic.summary and ln.text[:1].islower() and self.last == "summary" and not ln.bullet:
                 self.topic.summary[-1] += " " + ln.text
                 self.p.log.repair(self.p.file, ln.number, f"{self.topic.id}: paragraph split by a page break joined")
             else:
-                self.topic.summary.append(ln.text)
+                self.topic.summary.append(f"- {ln.text}" if ln.bullet else ln.text)
+            self.last = "summary"
+
+    def drop_lead_in(self, ln: Line) -> None:
+        """"Upon completion, participants will be able to:" introduces the outcomes; it is not prose."""
+        last = self.topic.summary[-1] if self.topic.summary else ""
+        if not self.topic.outcomes and re.search(r":$|\b(participants|will|able to|expected to)$", last):
+            self.topic.summary.pop()
 
     # --- sessions -------------------------------------------------------------------------------
     def start_session(self, ln: Line, m: re.Match) -> None:
@@ -405,7 +416,7 @@ class TopicReader:
         self._list(self.topic.resource_persons, ln)
 
     def read_materials(self, ln: Line) -> None:
-        if not self.topic.format and not self.topic.materials and FORMAT_LIKE.search(ln.text):
+        if not self.topic.materials and FORMAT_LIKE.search(ln.text) and "format" not in self.topic.seen:
             self.topic.format.append(ln.text)
             self.p.log.repair(self.p.file, ln.number,
                               f"{self.topic.id}: format/duration listed under 'Training Material' moved to format")

@@ -7,6 +7,7 @@ line to its words so that the parsers can match on meaning rather than on decora
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 
@@ -50,7 +51,7 @@ def clean(raw: str) -> str:
     text = _MD_LINK_TO_ANCHOR.sub(r"\1", text)
     text = _MD_LINK.sub(r"\2", text)
     text = _AUTOLINK.sub(r"\1", text)
-    text = unescape(text)
+    text = html.unescape(unescape(text))
     text = text.replace("**", "").replace("__", "")
     text = re.sub(r"(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])", "", text)
     text = text.replace("*", "") if text.strip().startswith("*") and text.count("*") == 1 else text
