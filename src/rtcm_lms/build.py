@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .builders.base import BuildContext
 from .builders.registry import BUILDERS
+from .incremental import BuildRecord, course_digest, input_key
 from .model import Catalogue
 
 
@@ -25,6 +26,7 @@ class Artifact:
     path: Path
     sha256: str
     size: int
+    built: bool = True  # False: the previous artifact was verified and kept
 
 
 @dataclass
@@ -33,6 +35,10 @@ class BuildResult:
     skipped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what a format could not express, once each
     seconds: float = 0.0
+
+    @property
+    def rebuilt(self) -> list[Artifact]:
+        return [a for a in self.artifacts if a.built]
 
 
 def plan(catalogue: Catalogue, formats: list[str], course_ids: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
@@ -79,13 +85,38 @@ def run(ctx: BuildContext, tasks: list[tuple[str, str]], jobs: int = 1,
 
 def build(catalogue: Catalogue, formats: list[str], course_ids: list[str], out_dir: Path, version: str,
           jobs: int = 1, on_start: Callable[[int], None] | None = None,
-          on_done: Callable[[Artifact], None] | None = None) -> BuildResult:  # fmt: skip
+          on_done: Callable[[Artifact], None] | None = None, force: bool = False) -> BuildResult:  # fmt: skip
+    """Build what is out of date (everything with ``force``), keeping verified artifacts as they are."""
     started = time.perf_counter()
     tasks, skipped = plan(catalogue, formats, course_ids)
-    if on_start:
-        on_start(len(tasks))
     ctx = BuildContext(catalogue, out_dir, version)
-    artifacts = run(ctx, tasks, jobs, on_done)
+    record = BuildRecord(out_dir)
+    digests = {cid: course_digest(catalogue, catalogue.course(cid)) for cid in {c for _, c in tasks}}
+    keys = {task: input_key(task[0], digests[task[1]], version) for task in tasks}
+    kept, todo = [], []
+    for fmt, cid in tasks:
+        path = BUILDERS[fmt].output_path(ctx, catalogue.course(cid))
+        if not force and record.up_to_date(path, keys[(fmt, cid)]):
+            entry = record.entry(path)
+            kept.append(Artifact(cid, fmt, path, entry["sha256"], entry["size"], built=False))
+        else:
+            todo.append((fmt, cid))
+    if on_start:
+        on_start(len(todo))
+
+    def done(artifact: Artifact) -> None:
+        record.remember(artifact.path, keys[(artifact.format, artifact.course)], artifact.sha256, artifact.size,
+                        artifact.course, artifact.format)  # fmt: skip
+        if on_done:
+            on_done(artifact)
+
+    try:
+        built = run(ctx, todo, jobs, done) if todo else []
+    finally:
+        if todo:
+            record.save()  # what was built before an error or Ctrl-C stays known
     notes = list(dict.fromkeys(f"{fmt}: {note}" for fmt, cid in tasks
                                for note in BUILDERS[fmt].notes(ctx, catalogue.course(cid))))  # fmt: skip
+    order = {task: n for n, task in enumerate(tasks)}
+    artifacts = sorted(kept + built, key=lambda a: order[(a.format, a.course)])
     return BuildResult(artifacts, skipped, notes, time.perf_counter() - started)

@@ -135,7 +135,8 @@ def coverage_command(content_dir: Path, as_json: bool, course_ids: tuple[str, ..
 @click.option("--out", type=click.Path(path_type=Path), default=Path("dist"), show_default=True)
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Parallel workers (default: CPU count).")
 @click.option("--version-label", default=__version__, show_default=True, help="Version written into packages.")
-def build(content_dir, formats, course_ids, out, jobs, version_label) -> None:
+@click.option("--force", is_flag=True, help="Rebuild everything, even what is up to date.")
+def build(content_dir, formats, course_ids, out, jobs, version_label, force) -> None:
     """Build packages and exports into dist/ (every format of every course by default)."""
     import os
 
@@ -154,7 +155,7 @@ def build(content_dir, formats, course_ids, out, jobs, version_label) -> None:
     with BuildProgress() as progress:
         try:
             result = run_build(catalogue, list(formats or BUILDERS), list(course_ids), out, version_label,
-                               jobs or os.cpu_count() or 1, progress.start, progress.advance)  # fmt: skip
+                               jobs or os.cpu_count() or 1, progress.start, progress.advance, force)  # fmt: skip
         except PackageError as exc:
             fail([str(exc)], "build stopped; no partial file was left behind")
     if result.notes:
@@ -164,9 +165,13 @@ def build(content_dir, formats, course_ids, out, jobs, version_label) -> None:
     if result.skipped:
         click.secho(f"skipped {len(result.skipped)} exports of courses without a quiz bank "
                     f"(e.g. {result.skipped[0]})", fg="yellow")  # fmt: skip
-    size = sum(a.size for a in result.artifacts)
-    click.echo(f"built {len(result.artifacts)} files ({size / 1e6:.1f} MB) for "
-               f"{len({a.course for a in result.artifacts})} courses into {out}/ in {result.seconds:.1f} s")
+    rebuilt = result.rebuilt
+    size = sum(a.size for a in rebuilt)
+    if not rebuilt:
+        click.echo(f"nothing to do: all {len(result.artifacts)} files in {out}/ are up to date ({result.seconds:.2f} s)")
+        return
+    click.echo(f"built {len(rebuilt)} files ({size / 1e6:.1f} MB) for {len({a.course for a in rebuilt})} courses "
+               f"into {out}/ in {result.seconds:.1f} s; {len(result.artifacts) - len(rebuilt)} up to date")
 
 
 @main.command()

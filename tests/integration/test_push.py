@@ -77,3 +77,22 @@ def test_changing_one_course_changes_only_that_course(pushed, moodle_site):
     deployer.apply(plan)
     got = moodle_site.client.get_courses_by_idnumber(changed.idnumber)[changed.idnumber]
     assert got["fullname"] == changed.fullname
+
+
+def test_scorm_and_questions_land_exactly(pushed, moodle_site):
+    catalogue, _, desired, _ = pushed
+    client = moodle_site.client
+    if "local_rtcmlms_get_deployment" not in client.functions():
+        pytest.skip("the companion plugin local_rtcmlms is not installed on this site")
+    courses = client.get_courses_by_idnumber(*[c.idnumber for c in desired.courses])
+    ids = [int(courses[c.idnumber]["id"]) for c in desired.courses]
+    scorms = client.call("mod_scorm_get_scorms_by_courses", courseids=ids)["scorms"]
+    deployments = {int(d["courseid"]): d for d in client.call("local_rtcmlms_get_deployment", courseids=ids)["courses"]}
+    for want, cid in zip(desired.courses, ids, strict=True):
+        landed = [s for s in scorms if int(s["course"]) == cid]
+        assert [s["sha1hash"] for s in landed] == [want.scorm.sha1]
+        deployment = deployments[cid]
+        assert deployment["release"] == "9.9.9" and deployment["contenthash"] == want.content_hash
+        bank = catalogue.bank(want.idnumber.split("-", 1)[1])
+        counts = {c["path"].rsplit("/", 1)[-1]: int(c["questioncount"]) for c in deployment["questioncategories"]}
+        assert counts.get(bank.course) == len(bank.questions)

@@ -249,8 +249,11 @@ class Client:
             payload = response.json()
         except ValueError:
             raise self._not_json(function, text) from None
-        # REST errors carry "exception", upload.php errors "error"; both carry "errorcode".
-        if isinstance(payload, dict) and "errorcode" in payload and payload.keys() & {"exception", "error"}:
+        # REST errors carry "exception", upload.php errors "error" and "errorcode"; a PHP Error thrown
+        # inside a function comes back with "exception" and "message" only.
+        is_error = isinstance(payload, dict) and (
+            ("exception" in payload and "message" in payload) or ("error" in payload and "errorcode" in payload))
+        if is_error:
             clean = {key: self._redact(str(value)) for key, value in payload.items() if value is not None}
             raise error_from_payload(function, clean, service=self.service)
         return payload

@@ -205,7 +205,9 @@ class Deployer:
             draft = self.client.upload(course.scorm.path, course.scorm.path.name)
             self.client.call("local_rtcmlms_upsert_scorm", courseid=self.course_ids[course.idnumber], sectionnum=0,
                              idnumber=scorm_idnumber(course), name=f"Self-paced module: {course.fullname}",
-                             intro=course.summary, draftitemid=int(draft["itemid"]), passgrade=course.pass_mark)  # fmt: skip
+                             intro=course.summary, draftitemid=int(draft["itemid"]), passgrade=course.pass_mark,
+                             completionstatus="passed", completionpassgrade=1)  # fmt: skip
+            self._forget_draft(draft)
         return run
 
     def _import_questions(self, course: DesiredCourse) -> Callable[[], None]:
@@ -213,7 +215,14 @@ class Deployer:
             draft = self.client.upload(course.questions.path, course.questions.path.name)
             self.client.call("local_rtcmlms_import_questions", courseid=self.course_ids[course.idnumber],
                              draftitemid=int(draft["itemid"]))  # fmt: skip
+            self._forget_draft(draft)
         return run
+
+    def _forget_draft(self, draft: dict) -> None:
+        """The plugin copies what it needs; the draft file would wait for cron otherwise."""
+        if "core_files_delete_draft_files" in self.functions:
+            self.client.call("core_files_delete_draft_files", draftitemid=int(draft["itemid"]),
+                             files=[{"filepath": draft.get("filepath", "/"), "filename": draft["filename"]}])
 
     def _record(self, course: DesiredCourse) -> Callable[[], None]:
         def run() -> None:

@@ -92,7 +92,11 @@ class TransportError(MoodleError):
 _ACCESS_CODES = {"accessexception", "nopermissions", "requireloginerror", "forcepasswordchangenotice",
                  "usernotconfirmed", "wsaccessusersuspended", "wsaccessusernologin", "servicenotavailable"}
 _NOT_FOUND_CODES = {"invalidrecord", "invalidrecordunknown", "unknowncategory", "invalidcourseid",
-                    "coursenotexist", "invalidcoursemodule", "invaliduser", "invalidcategoryid"}
+                    "coursenotexist", "invalidcoursemodule", "invaliduser", "invalidcategoryid",
+                    "coursenotfound", "draftfilemissing"}  # the last two: local_rtcmlms
+# local_rtcmlms refuses input it cannot deploy with these codes.
+_REJECTED_CODES = {"invalidpackage", "invalidquestionfile", "missingidnumber", "invalidsetting", "passgraderequired",
+                   "idnumberinuse", "wrongcontext", "draftfiletoomany"}
 
 
 def error_from_payload(function: str, payload: dict, *, service: str = "rtcm_lms") -> MoodleError:
@@ -110,7 +114,7 @@ def error_from_payload(function: str, payload: dict, *, service: str = "rtcm_lms
         return AccessDenied(function, code, message, debuginfo=debuginfo, service=service)
     if code in _ACCESS_CODES or exception in {"webservice_access_exception", "required_capability_exception"}:
         return AccessDenied(function, code, message, debuginfo=debuginfo, service=service)
-    if code == "invalidparameter" or exception == "invalid_parameter_exception":
+    if code == "invalidparameter" or exception == "invalid_parameter_exception" or code in _REJECTED_CODES:
         return InvalidParameter(function, code, message, debuginfo=debuginfo)
     if code in _NOT_FOUND_CODES or exception == "dml_missing_record_exception":
         return NotFound(function, code, message, debuginfo=debuginfo)
