@@ -581,21 +581,24 @@
     if (!is12) lms.set(key + 'description', plain(q.stem).slice(0, 250));
   }
 
-  /** Score before status, as LMSs (Moodle included) read the status together with the score. */
+  /** Status first, committed on its own, then the score. Moodle recomputes grade and completion only
+   *  when a score arrives (reading the status already stored), and ignores a status that replaces an
+   *  earlier one (such as the "incomplete" of the first launch). */
   function reportStatus() {
     if (!lms.live || reviewMode) return;
     const el = lms.el;
     if (HAS_QUIZ && state.best != null) {
-      lms.set(el.score + '.raw', state.best);
-      lms.set(el.score + '.min', 0);
-      lms.set(el.score + '.max', 100);
-      if (!lms.is12) lms.set(el.score + '.scaled', state.best / 100);
       const passed = state.best >= QUIZ.pass_mark;
       if (lms.is12) lms.set(el.status, passed ? 'passed' : 'failed');
       else {
         lms.set(el.status, 'completed');
         lms.set(el.success, passed ? 'passed' : 'failed');
       }
+      lms.commit();
+      lms.set(el.score + '.raw', state.best);
+      lms.set(el.score + '.min', 0);
+      lms.set(el.score + '.max', 100);
+      if (!lms.is12) lms.set(el.score + '.scaled', state.best / 100);
     } else if (!HAS_QUIZ && isDone()) {
       lms.set(el.status, 'completed');
     }

@@ -17,6 +17,9 @@ from .errors import MoodleError, TransportError
 
 PLUGIN_FUNCTIONS = ("local_rtcmlms_upsert_scorm", "local_rtcmlms_import_questions",
                     "local_rtcmlms_get_deployment", "local_rtcmlms_set_deployment")  # fmt: skip
+# One SCO with its own contents and navigation: Moodle's table of contents and buttons would only
+# take room from it.
+SCORM_DISPLAY = {"hidetoc": 3, "nav": 0}
 ENABLE_PLUGIN = ("install the companion plugin moodle/local_rtcmlms (copy it to <moodle>/local/rtcmlms, run the "
                  "upgrade) and add its functions to the web service of this token")  # fmt: skip
 
@@ -206,7 +209,8 @@ class Deployer:
             self.client.call("local_rtcmlms_upsert_scorm", courseid=self.course_ids[course.idnumber], sectionnum=0,
                              idnumber=scorm_idnumber(course), name=f"Self-paced module: {course.fullname}",
                              intro=course.summary, draftitemid=int(draft["itemid"]), passgrade=course.pass_mark,
-                             completionstatus="passed", completionpassgrade=1)  # fmt: skip
+                             completionstatus="passed", completionpassgrade=1,
+                             display=SCORM_DISPLAY)  # fmt: skip
             self._forget_draft(draft)
         return run
 
