@@ -24,6 +24,21 @@ def seeds() -> Path:
     return SEEDS
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """One Debian chromium for the whole run: Playwright's sync API allows one driver per thread."""
+    from support.chromium import CHROMIUM, CHROMIUM_ARGS, unavailable
+
+    if not CHROMIUM.exists():
+        unavailable(f"{CHROMIUM} not installed: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
 @pytest.fixture()
 def small_project(tmp_path: Path) -> Path:
     """A copy of a tiny valid project (content/ + quiz_banks/) to mutate."""

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from rtcm_lms.player import player_files, render_index
-from support.chromium import CHROMIUM, CHROMIUM_ARGS, unavailable
+from support.chromium import unavailable
 from support.player_driver import Session
 
 REPO = Path(__file__).resolve().parents[2]
@@ -60,18 +60,6 @@ def server(site_root: Path) -> Iterator[str]:
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
     httpd.server_close()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        unavailable(f"{CHROMIUM} not installed: apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture()

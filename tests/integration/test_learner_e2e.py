@@ -16,7 +16,7 @@ from rtcm_lms.builders.player_data import player_data
 from rtcm_lms.moodle.deploy import Deployer
 from rtcm_lms.moodle.desired import desired_state
 from rtcm_lms.project import load_project
-from support.chromium import CHROMIUM, CHROMIUM_ARGS, unavailable
+from support.chromium import CHROMIUM, unavailable
 from support.player_driver import Session
 
 pytestmark = [pytest.mark.moodle, pytest.mark.browser, pytest.mark.slow]
@@ -64,14 +64,12 @@ def site(moodle_site, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def learner_passed(site):
+def learner_passed(site, browser):
     """The learner logs in, opens the SCORM activity and passes the self-assessment."""
-    from playwright.sync_api import sync_playwright
-
     data = player_data(site["catalogue"], site["catalogue"].course(COURSE), "scorm12", "9.9.9")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
         if os.environ.get("RTCM_TRACE_COMMITS"):
             page.on("request", lambda r: "datamodel.php" in r.url and print("COMMIT", r.post_data))
         page.goto(f"{site['url']}/login/index.php")
@@ -86,7 +84,8 @@ def learner_passed(site):
         assert "100" in session.frame.locator(".result .result-score").inner_text()
         page.goto(f"{site['url']}/course/view.php?id={site['course']['id']}")  # leaving sends the last commit
         page.wait_for_load_state("networkidle")
-        browser.close()
+    finally:
+        context.close()
     return site
 
 
