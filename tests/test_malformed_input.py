@@ -40,3 +40,19 @@ def test_the_valid_fixture_is_clean(small_project: Path, monkeypatch):
 def test_shipped_content_is_valid(repo: Path):
     result = CliRunner().invoke(main, ["validate", "--content", os.fspath(repo / "content")])
     assert result.exit_code == 0, result.output
+
+
+def test_the_readme_example_bank_is_valid(repo: Path, tmp_path: Path):
+    import re
+
+    from rtcm_lms.content.fields import Problems
+    from rtcm_lms.content.loader import load_catalogue
+    from rtcm_lms.quiz.bank import BankReader
+
+    example = re.search(r"## Quiz banks.*?```yaml\n(.*?)```", (repo / "README.md").read_text(encoding="utf-8"), re.S)
+    bank_file = tmp_path / "M01-T01.yaml"
+    bank_file.write_text(example.group(1), encoding="utf-8")
+    catalogue = load_catalogue(repo / "content")
+    problems = Problems()
+    bank = BankReader(bank_file, "README.md", {c.id: c for c in catalogue.courses}, problems).read()
+    assert not problems.items and [q.type for q in bank.questions] == ["single", "truefalse", "matching"]

@@ -406,3 +406,16 @@ def test_client_refuses_a_url_without_scheme_and_an_empty_token():
         Client("moodle.example/", TOKEN)
     with pytest.raises(ValueError, match="RTCM_MOODLE_TOKEN"):
         Client("https://moodle.example", "")
+
+
+def test_push_names_the_plugin_functions_an_older_plugin_lacks():
+    from rtcm_lms.moodle.deploy import PLUGIN_FUNCTIONS, Deployer
+    from rtcm_lms.moodle.desired import DesiredState
+
+    class FakeClient:
+        def functions(self):
+            return set(PLUGIN_FUNCTIONS[:3])
+
+    deployer = Deployer(FakeClient(), DesiredState("1.0.0", (), ()))
+    assert not deployer.has_plugin
+    assert "older than required" in deployer.plugin_problem and PLUGIN_FUNCTIONS[3] in deployer.plugin_problem

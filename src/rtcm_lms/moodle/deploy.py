@@ -55,7 +55,12 @@ class Deployer:
         self.client = client
         self.desired = desired
         self.functions = client.functions()
-        self.has_plugin = all(f in self.functions for f in PLUGIN_FUNCTIONS)
+        missing = [f for f in PLUGIN_FUNCTIONS if f not in self.functions]
+        self.has_plugin = not missing
+        self.plugin_problem = "" if not missing else (
+            f"needs the companion plugin; {ENABLE_PLUGIN}" if len(missing) == len(PLUGIN_FUNCTIONS) else
+            f"the companion plugin on this site is older than required or not fully enabled: the web service lacks "
+            f"{', '.join(missing)} (upgrade moodle/local_rtcmlms and add its functions to the service)")
         self.category_ids: dict[str, int] = {}
         self.course_ids: dict[str, int] = {}
 
@@ -145,7 +150,7 @@ class Deployer:
         if self.has_plugin:
             plan.actions.append(Action("upload", target, f"{size} bytes", size, run))
         else:
-            plan.actions.append(Action("blocked", target, f"needs the companion plugin; {ENABLE_PLUGIN}"))
+            plan.actions.append(Action("blocked", target, self.plugin_problem))
 
     # --- writing --------------------------------------------------------------------------------
     def apply(self, plan: Plan, on_step: Callable[[Action], None] | None = None) -> None:
