@@ -224,6 +224,34 @@ def push(content_dir, url, token_file, dist, course_ids, release, dry_run, ca_bu
         sys.exit(1)
 
 
+@main.command()
+@CONTENT_OPTION
+@click.argument("course_id")
+@click.option("--standard", type=click.Choice(["scorm12", "scorm2004"]), default="scorm12", show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=0, help="Port on 127.0.0.1 (default: any free one).")
+@click.option("--no-open", is_flag=True, help="Print the URL without opening a browser.")
+def preview(content_dir, course_id, standard, port, no_open) -> None:
+    """Serve a course on 127.0.0.1 with a mock LMS that shows what it would receive (Ctrl-C stops)."""
+    import time
+    import webbrowser
+
+    from .preview import PreviewServer
+
+    catalogue = load_or_fail(content_dir)
+    course = catalogue.course(course_id)
+    if course is None:
+        raise click.UsageError(f"unknown course id: {course_id}")
+    with PreviewServer(catalogue, course, standard, f"{__version__}-preview", port) as server:
+        click.echo(f"previewing {course.id} ({standard}) at {server.url} — Ctrl-C to stop")
+        if not no_open:
+            webbrowser.open(server.url)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            click.echo("preview stopped")
+
+
 def read_token(token_file: Path | None) -> str:
     """The token comes from a file or the environment, never from the command line (shell history)."""
     import os
