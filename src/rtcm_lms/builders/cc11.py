@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import Course
-from ..package import Source
-from .base import BuildContext, Builder
-from .cc_common import Profile, cartridge_entries, cartridge_notes
+from .cc_common import CartridgeBuilder, Profile
 
 CC11 = Profile(
     schemaversion="1.1.0",
@@ -25,12 +22,7 @@ CC11 = Profile(
 )
 
 
-class Cc11Builder(Builder):
+class Cc11Builder(CartridgeBuilder):
     name = "cc11"
     suffix = ".cc11.imscc"
-
-    def entries(self, ctx: BuildContext, course: Course) -> dict[str, Source]:
-        return cartridge_entries(ctx, course, CC11)
-
-    def notes(self, ctx: BuildContext, course: Course) -> list[str]:
-        return cartridge_notes(ctx, course)
+    profile = CC11

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import Course
-from ..package import Source
-from .base import BuildContext, Builder
-from .cc_common import Profile, cartridge_entries, cartridge_notes
+from .cc_common import CartridgeBuilder, Profile
 
 CC13 = Profile(
     schemaversion="1.3.0",
@@ -25,12 +22,7 @@ CC13 = Profile(
 )
 
 
-class Cc13Builder(Builder):
+class Cc13Builder(CartridgeBuilder):
     name = "cc13"
     suffix = ".cc13.imscc"
-
-    def entries(self, ctx: BuildContext, course: Course) -> dict[str, Source]:
-        return cartridge_entries(ctx, course, CC13)
-
-    def notes(self, ctx: BuildContext, course: Course) -> list[str]:
-        return cartridge_notes(ctx, course)
+    profile = CC13

@@ -11,7 +11,7 @@ from ..package import Source
 from ..player import text_direction
 from ..quiz.export_qti12 import export_qti12
 from ..render import render_template
-from .base import BuildContext, description, keywords
+from .base import BuildContext, Builder, description, keywords
 
 
 @dataclass(frozen=True)
@@ -101,3 +101,15 @@ def _short(text: str, limit: int = 200) -> str:
 def cartridge_notes(ctx: BuildContext, course: Course) -> list[str]:
     bank = ctx.catalogue.bank(course.id)
     return export_qti12(course, bank).notes if bank else []
+
+
+class CartridgeBuilder(Builder):
+    """A Common Cartridge version is its profile (namespaces, resource types)."""
+
+    profile: Profile
+
+    def entries(self, ctx: BuildContext, course: Course) -> dict[str, Source]:
+        return cartridge_entries(ctx, course, self.profile)
+
+    def notes(self, ctx: BuildContext, course: Course) -> list[str]:
+        return cartridge_notes(ctx, course)

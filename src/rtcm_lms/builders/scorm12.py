@@ -8,30 +8,15 @@ where many SCOs would split the self-assessment from the pages it assesses.
 from __future__ import annotations
 
 from ..model import Course
-from ..package import Source
-from ..render import render_template
-from .base import BuildContext, Builder, description, keywords
-from .scorm_common import identifiers, sco_files
+from .base import BuildContext
+from .scorm_common import ScormBuilder
 
 
-class Scorm12Builder(Builder):
+class Scorm12Builder(ScormBuilder):
     name = "scorm12"
     suffix = ".scorm12.zip"
+    template = "scorm12/imsmanifest.xml.j2"
 
-    def entries(self, ctx: BuildContext, course: Course) -> dict[str, Source]:
-        files = sco_files(ctx, course, "scorm12")
+    def mastery(self, ctx: BuildContext, course: Course) -> dict:
         bank = ctx.catalogue.bank(course.id)
-        manifest = render_template(
-            "scorm12/imsmanifest.xml.j2",
-            ids=identifiers(course),
-            course=course,
-            title=course.full_title,
-            lang=course.language,
-            catalogue_title=ctx.catalogue.title,
-            description=description(course),
-            keywords=keywords(ctx, course),
-            version=ctx.version,
-            mastery_score=bank.pass_mark if bank else None,
-            files=sorted(files),
-        )
-        return {"imsmanifest.xml": manifest, **files}
+        return {"mastery_score": bank.pass_mark if bank else None}

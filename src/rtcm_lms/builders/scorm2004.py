@@ -4,30 +4,15 @@ with the pass mark as the primary objective's minimum normalised measure."""
 from __future__ import annotations
 
 from ..model import Course
-from ..package import Source
-from ..render import render_template
-from .base import BuildContext, Builder, description, keywords
-from .scorm_common import identifiers, sco_files
+from .base import BuildContext
+from .scorm_common import ScormBuilder
 
 
-class Scorm2004Builder(Builder):
+class Scorm2004Builder(ScormBuilder):
     name = "scorm2004"
     suffix = ".scorm2004.zip"
+    template = "scorm2004/imsmanifest.xml.j2"
 
-    def entries(self, ctx: BuildContext, course: Course) -> dict[str, Source]:
-        files = sco_files(ctx, course, "scorm2004")
+    def mastery(self, ctx: BuildContext, course: Course) -> dict:
         bank = ctx.catalogue.bank(course.id)
-        manifest = render_template(
-            "scorm2004/imsmanifest.xml.j2",
-            ids=identifiers(course),
-            course=course,
-            title=course.full_title,
-            lang=course.language,
-            catalogue_title=ctx.catalogue.title,
-            description=description(course),
-            keywords=keywords(ctx, course),
-            version=ctx.version,
-            mastery_scaled=f"{bank.pass_mark / 100:.2f}" if bank else None,
-            files=sorted(files),
-        )
-        return {"imsmanifest.xml": manifest, **files}
+        return {"mastery_scaled": f"{bank.pass_mark / 100:.2f}" if bank else None}

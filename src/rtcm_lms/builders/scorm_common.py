@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import abc
+
 from ..model import Course
 from ..package import Source
 from ..player import player_files, render_index
-from .base import BuildContext
+from ..render import render_template
+from .base import BuildContext, Builder, description, keywords
 from .player_data import player_data
 
 
@@ -32,3 +35,30 @@ def sco_files(ctx: BuildContext, course: Course, standard: str) -> dict[str, Sou
         for ref, source in page.media:
             files[ref] = source  # same relative path as in the Markdown, so links resolve unchanged
     return files
+
+
+class ScormBuilder(Builder):
+    """A SCORM version is its manifest template and how it states the pass mark."""
+
+    template: str = ""
+
+    @abc.abstractmethod
+    def mastery(self, ctx: BuildContext, course: Course) -> dict:
+        """Template variables that carry the pass mark."""
+
+    def entries(self, ctx: BuildContext, course: Course) -> dict[str, Source]:
+        files = sco_files(ctx, course, self.name)
+        manifest = render_template(
+            self.template,
+            ids=identifiers(course),
+            course=course,
+            title=course.full_title,
+            lang=course.language,
+            catalogue_title=ctx.catalogue.title,
+            description=description(course),
+            keywords=keywords(ctx, course),
+            version=ctx.version,
+            files=sorted(files),
+            **self.mastery(ctx, course),
+        )
+        return {"imsmanifest.xml": manifest, **files}
