@@ -44,7 +44,8 @@ def course_pages(catalogue: Catalogue, course: Course) -> list[HtmlPage]:
     for page in authored.values():
         pages.append(HtmlPage(page.id, page.title, render_template("pages/extra.html.j2", page=page, t=t)))
     if course.materials:
-        pages.append(HtmlPage("resources", t["resources"], render_template("pages/resources.html.j2", course=course, t=t)))
+        html = render_template("pages/resources.html.j2", course=course, t=t)
+        pages.append(HtmlPage("resources", t["resources"], html))
     links = [catalogue.course(link.course) for link in course.links if catalogue.course(link.course)]
     if links:
         pages.append(HtmlPage("related", t["related"], render_template("pages/related.html.j2", links=links, t=t)))

@@ -88,7 +88,8 @@ def read_gift(text: str) -> list[GiftQuestion]:
                 weight, rest = rest[1:].split("%", 1)
             text_fb = split_unescaped(rest, "#")
             answer_text = text_fb[0].strip()
-            entry = {"mark": mark, "weight": weight, "feedback": unescape(text_fb[1].strip()) if len(text_fb) > 1 else ""}
+            feedback = unescape(text_fb[1].strip()) if len(text_fb) > 1 else ""
+            entry = {"mark": mark, "weight": weight, "feedback": feedback}
             if " -> " in answer_text:
                 prompt, match = split_unescaped(answer_text, " -> ")
                 entry.update(prompt=unescape(prompt.strip()), match=unescape(match.strip()))

@@ -61,7 +61,8 @@ def cartridge_entries(ctx: BuildContext, course: Course, profile: Profile) -> di
                 files[link_path] = render_template("cc/weblink.xml.j2", ns=profile.ns, title=_short(material.text),
                                                    url=material.url)  # fmt: skip
                 resources.append(CcResource(link_id, profile.weblink_type, link_path))
-                section.children.append({"id": f"ITEM-{link_id}", "title": _short(material.text), "resource": link_id})
+                item = {"id": f"ITEM-{link_id}", "title": _short(material.text), "resource": link_id}
+                section.children.append(item)
         for ref, source in (m for p in course.pages for m in p.media):
             files.setdefault(ref, source)
             resource.dependencies.append(_media_resource(resources, cid, ref))
@@ -78,7 +79,8 @@ def cartridge_entries(ctx: BuildContext, course: Course, profile: Profile) -> di
     manifest = render_template(
         "cc/imsmanifest.xml.j2",
         ids={"manifest": f"CC-{cid}", "organization": f"ORG-{cid}", "root": f"ROOT-{cid}"},
-        ns=profile.ns, schemaversion=profile.schemaversion, version_in_lom=profile.version_in_lom, lang=lang, title=course.full_title,
+        ns=profile.ns, schemaversion=profile.schemaversion, version_in_lom=profile.version_in_lom, lang=lang,
+        title=course.full_title,
         description=description(course), keywords=keywords(ctx, course), version=ctx.version,
         sections=sections, resources=resources,
     )  # fmt: skip

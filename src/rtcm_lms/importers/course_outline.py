@@ -70,7 +70,8 @@ def import_course_outline(path: Path, log: ImportLog, language: str = "en") -> C
     if title is None:
         raise ValueError(f"{path.name}: no 'Course Title:' line")
     cid = course_id(title)
-    log.note(path.name, title_line, f"course {cid}: {len(sessions)} modules, {len(fields.get('outcomes', []))} outcomes")
+    outcomes = fields.get("outcomes", [])
+    log.note(path.name, title_line, f"course {cid}: {len(sessions)} modules, {len(outcomes)} outcomes")
     return Course(
         id=cid,
         title=title,

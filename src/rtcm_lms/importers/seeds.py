@@ -72,7 +72,8 @@ def session_ids(t: TopicDraft, log: ImportLog, file: str) -> tuple[Session, ...]
         if sid != f"S{s['number']}":
             log.warn(file, s["line"], f"{t.id}: session number {s['number']} repeats; kept, with id {sid}")
         elif k and s["number"] > t.sessions[k - 1]["number"] + 1:
-            log.warn(file, s["line"], f"{t.id}: session numbers skip from {t.sessions[k - 1]['number']} to {s['number']}")
+            previous = t.sessions[k - 1]["number"]
+            log.warn(file, s["line"], f"{t.id}: session numbers skip from {previous} to {s['number']}")
         if not s["items"]:
             log.warn(file, s["line"], f"{t.id}: session {sid} has no items")
         used.add(sid)

@@ -58,7 +58,8 @@ def to_moodle(course: Course, q: Question) -> MoodleQuestion:
         n_wrong = len(q.options) - n_correct
         mq.single = q.type == "single"
         mq.answers = [
-            {"fraction": ("100" if o.correct else "0") if mq.single else multiple_response(o.correct, n_correct, n_wrong),
+            {"fraction": ("100" if o.correct else "0") if mq.single
+             else multiple_response(o.correct, n_correct, n_wrong),
              "text": str(inline_html(o.text)), "feedback": str(markdown_html(o.feedback))}
             for o in q.options
         ]  # fmt: skip

@@ -83,7 +83,8 @@ def items_for(course: Course, q: Question, notes: list[str]) -> list[QtiItem]:
             if candidate not in orders:
                 orders.append(candidate)
         rng.shuffle(orders)
-        choices = [_choice(f"{ident}-{k}", " → ".join(order), order == list(q.items)) for k, order in enumerate(orders, 1)]
+        choices = [_choice(f"{ident}-{k}", " → ".join(order), order == list(q.items))
+                   for k, order in enumerate(orders, 1)]
         return [QtiItem(ident, q.id, "single", stem, general, choices)]
     raise ValueError(f"unknown question type {q.type}")
 
