@@ -121,7 +121,7 @@ def test_qti_is_valid_and_keeps_every_key(course_id):
         ident = f"{course.id}-{q.id}"
         if q.type in {"single", "truefalse"}:
             correct = {f"{ident}-{o.id}" for o in q.options if o.correct} if q.type == "single" else {
-                f"{ident}-{'true' if q.answer else 'false'}"}
+                "true" if q.answer else "false"}
             scored = items[ident].findall(f".//{QTI}respcondition[@continue='No']//{QTI}varequal")
             assert {v.text for v in scored} == correct
         elif q.type == "multiple":

@@ -34,7 +34,7 @@ class Line:
 
 
 def unescape(text: str) -> str:
-    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!|])", r"\1", text)
+    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!|$<>~])", r"\1", text)
 
 
 def strip_footnote_marks(text: str) -> str:
@@ -79,7 +79,8 @@ def urls_in(raw: str) -> list[str]:
     """Every URL of a raw line, once each, in order (link targets and bare URLs alike)."""
     found: list[str] = []
     for url in _URL.findall(unescape(raw)):
-        url = url.rstrip(".,;*")
+        # The conversion escapes Markdown twice ("wmr\\_2020.pdf"); a backslash is never part of a URL.
+        url = url.replace("\\", "").rstrip(".,;*")
         if url not in found:
             found.append(url)
     return found

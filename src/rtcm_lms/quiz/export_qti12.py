@@ -58,8 +58,8 @@ def items_for(course: Course, q: Question, notes: list[str]) -> list[QtiItem]:
         choices = [_choice(f"{ident}-{o.id}", o.text, o.correct, o.feedback) for o in q.options]
         return [QtiItem(ident, q.id, q.type, stem, general, choices)]
     if q.type == "truefalse":
-        choices = [_choice(f"{ident}-true", "True", q.answer is True, q.feedback_true),
-                   _choice(f"{ident}-false", "False", q.answer is False, q.feedback_false)]  # fmt: skip
+        choices = [_choice("true", "True", q.answer is True, q.feedback_true),
+                   _choice("false", "False", q.answer is False, q.feedback_false)]  # fmt: skip
         return [QtiItem(ident, q.id, "truefalse", stem, general, choices)]
     if q.type == "shortanswer":
         return [QtiItem(ident, q.id, "fib", stem, general, answers=list(q.answers), case_sensitive=q.case_sensitive)]
