@@ -25,8 +25,8 @@
 defined('MOODLE_INTERNAL') || die();
 
 $plugin->component = 'local_rtcmlms';
-$plugin->version = 2025010100;
+$plugin->version = 2025010200;
 $plugin->requires = 2022112800; // Moodle 4.1.
 $plugin->supported = [401, 405];
 $plugin->maturity = MATURITY_BETA;
-$plugin->release = '0.1.0';
+$plugin->release = '0.2.0';

@@ -11,6 +11,12 @@
   const QUESTIONS = new Map((QUIZ.questions || []).map((q) => [q.id, q]));
   const QUIZ_PAGE = '~quiz'; // page ids never start with '~'
   const HAS_QUIZ = QUESTIONS.size > 0;
+  // Training evaluation: "Before you start" on the first page, "Evaluate this course" as the last page.
+  const EVAL = DATA.evaluation || {};
+  const PRE = EVAL.pre || [];
+  const POST = EVAL.post || [];
+  const EVAL_PAGE = '~eval';
+  const SENT_MARKS = ['~pre', '~post']; // kept among the visited ids: which forms were sent
   const STANDARD = DATA.standard || 'none';
   const SUSPEND_VERSION = 'v1';
   // SCORM 1.2 caps suspend_data at 4096 characters; keep a margin. 2004 allows 64000.
@@ -174,8 +180,12 @@
     phase: 'intro', // intro | active | result
     drawn: [], // question ids of the current attempt, in order
     answers: new Map(), // id -> {value, correct}; value undefined when only the result was kept
+    sent: new Set(), // evaluation forms sent: 'pre', 'post'
   };
-  const pageIds = () => PAGES.map((p) => p.id).concat(HAS_QUIZ ? [QUIZ_PAGE] : []);
+  /** Pages that count for progress and completion; the evaluation page never does. */
+  const learnIds = () => PAGES.map((p) => p.id).concat(HAS_QUIZ ? [QUIZ_PAGE] : []);
+  const offersEvaluation = () => POST.length > 0 && !reviewMode; // review mode records nothing
+  const pageIds = () => learnIds().concat(offersEvaluation() ? [EVAL_PAGE] : []);
 
   function drawQuestions(seed) {
     const rand = rng(seed);
@@ -213,7 +223,7 @@
       if (answer.value === undefined) return `${encId(id)}!${answer.correct ? 1 : 0}`;
       return `${encId(id)}:${TYPES[QUESTIONS.get(id).type].encode(QUESTIONS.get(id), answer.value)}`;
     });
-    let visited = [...state.visited].map(encId).join('.');
+    let visited = [...state.visited, ...[...state.sent].map((form) => '~' + form)].map(encId).join('.');
     const build = () => [SUSPEND_VERSION, visited, state.attempt, state.seed.toString(36), score(state.best),
       score(state.last), PHASES[state.phase], items.join(';')].join('|');
     let out = build();
@@ -236,8 +246,10 @@
       const phase = { i: 'intro', a: 'active', r: 'result' }[fields[6]] || 'intro';
       const num = (text) => (text === '' || isNaN(Number(text)) ? null : Number(text));
       const pages = new Set(pageIds());
+      const ids = fields[1] ? fields[1].split('.').map(decId) : [];
       const out = {
-        visited: fields[1] ? fields[1].split('.').map(decId).filter((id) => pages.has(id)) : [],
+        visited: ids.filter((id) => pages.has(id)),
+        sent: new Set(ids.filter((id) => SENT_MARKS.includes(id)).map((id) => id.slice(1))),
         attempt: parseInt(fields[2], 10) || 0,
         seed: parseInt(fields[3], 36) || 0,
         best: num(fields[4]),
@@ -556,7 +568,7 @@
   }
 
   function isDone() {
-    if (!HAS_QUIZ) return pageIds().every((id) => state.visited.has(id));
+    if (!HAS_QUIZ) return learnIds().every((id) => state.visited.has(id));
     const outOfAttempts = QUIZ.attempts > 0 && state.attempt >= QUIZ.attempts && state.phase === 'result';
     return (state.best != null && state.best >= QUIZ.pass_mark) || outOfAttempts;
   }
@@ -625,7 +637,8 @@
 
   /* ---------- navigation ---------- */
 
-  const titleOf = (id) => (id === QUIZ_PAGE ? t('quiz_title') : (PAGES.find((p) => p.id === id) || {}).title || '');
+  const titleOf = (id) => (id === QUIZ_PAGE ? t('quiz_title') : id === EVAL_PAGE ? t('eval_post_title')
+    : (PAGES.find((p) => p.id === id) || {}).title || '');
 
   function renderToc() {
     const ids = pageIds();
@@ -643,10 +656,11 @@
       }, h('span', { class: 'toc-mark', 'aria-hidden': 'true', text: visited ? '✓' : '' }),
       h('span', { class: 'toc-label', text: titleOf(id) }), visited ? h('span', { class: 'sr-only', text: ' ' + t('visited') }) : null, status));
     }));
-    const seen = ids.filter((id) => state.visited.has(id)).length;
+    const counted = learnIds();
+    const seen = counted.filter((id) => state.visited.has(id)).length;
     const progress = h('div', { class: 'toc-progress' },
-      h('p', { text: t('progress', { visited: seen, total: ids.length }) }),
-      h('div', { class: 'bar', 'aria-hidden': 'true' }, h('span', { style: `inline-size:${Math.round((100 * seen) / ids.length)}%` })));
+      h('p', { text: t('progress', { visited: seen, total: counted.length }) }),
+      h('div', { class: 'bar', 'aria-hidden': 'true' }, h('span', { style: `inline-size:${Math.round((100 * seen) / counted.length)}%` })));
     $('toc').replaceChildren(h('p', { class: 'toc-title', 'aria-hidden': 'true', text: t('contents') }), list, progress);
     $('toc').hidden = false;
   }
@@ -684,8 +698,9 @@
   function renderPage() {
     const page = PAGES.find((p) => p.id === state.page);
     const heading = h('h1', { id: 'page-title', tabindex: '-1', text: titleOf(state.page) });
-    const body = page ? h('div', { class: 'content', html: page.html }) : renderQuiz();
-    $('page').replaceChildren(h('article', { class: 'page', 'data-page-id': state.page }, heading, body, pager()));
+    const body = page ? h('div', { class: 'content', html: page.html }) : state.page === EVAL_PAGE ? evalPage() : renderQuiz();
+    const pre = page && page === PAGES[0] && PRE.length > 0 && !state.sent.has('pre') && !reviewMode ? preCard() : null;
+    $('page').replaceChildren(h('article', { class: 'page', 'data-page-id': state.page }, heading, pre, body, pager()));
   }
 
   /* ---------- self-assessment ---------- */
@@ -807,6 +822,7 @@
     const actions = h('div', { class: 'result-actions' });
     if (attemptsLeft()) actions.append(h('button', { type: 'button', class: 'btn btn-primary', text: t('retry'), onclick: startAttempt }));
     else actions.append(h('p', { text: t('no_attempts_left') }));
+    if (offersEvaluation() && !state.sent.has('post')) actions.append(h('button', { type: 'button', class: 'btn btn-secondary', text: t('eval_post_title'), onclick: () => go(EVAL_PAGE) }));
     actions.append(h('button', { type: 'button', class: 'btn btn-secondary', text: t('review_course'), onclick: () => go(pageIds()[0]) }));
     if (lms && lms.live) actions.append(h('button', { type: 'button', class: 'btn btn-secondary', text: t('save_exit'), onclick: exitCourse }));
     return h('section', { class: 'result-screen', 'aria-labelledby': 'result-heading' },
@@ -817,6 +833,122 @@
         h('p', { text: t('score', { score: pct(state.last || 0), correct: right, total }) }),
         state.best != null && state.best > state.last ? h('p', { text: t('best_score', { score: pct(state.best) }) }) : null),
       actions);
+  }
+
+  /* ---------- training evaluation: recorded as interactions, never in the score or status ---------- */
+
+  // What the LMS keeps of a free-text answer: SCORM 1.2 fill-in 255 characters, 2004 long-fill-in 4000.
+  const TEXT_LIMIT = STANDARD === 'scorm12' ? 255 : 4000;
+  // One line (2004 language strings stop at a line break) that cannot open with a {lang=..} delimiter.
+  const freeText = (text) => text.replace(/\s+/g, ' ').trim().replace(/^\{/, '(');
+  function clip(text, max) {
+    const cut = text.slice(0, max);
+    return /[\ud800-\udbff]$/.test(cut) ? cut.slice(0, -1) : cut; // never split a surrogate pair
+  }
+
+  function evalField(q, name) {
+    if (q.type === 'text') {
+      const area = h('textarea', { id: name, rows: '4', 'aria-describedby': name + '-count' });
+      const counter = h('p', { id: name + '-count', class: 'eval-count' });
+      let over = false;
+      const update = () => {
+        const count = freeText(area.value).length;
+        counter.textContent = t('eval_chars', { count, max: TEXT_LIMIT }) + (count > TEXT_LIMIT ? ' ' + t('eval_too_long', { max: TEXT_LIMIT }) : '');
+        counter.classList.toggle('is-over', count > TEXT_LIMIT);
+        if (count > TEXT_LIMIT && !over) announce(t('eval_too_long', { max: TEXT_LIMIT }));
+        over = count > TEXT_LIMIT;
+      };
+      area.addEventListener('input', update);
+      update();
+      return {
+        node: h('div', { class: 'eval-q' }, h('label', { for: name, text: q.text }), area, counter),
+        read() {
+          const text = freeText(area.value);
+          const response = clip(text, TEXT_LIMIT);
+          return text ? { q, response, shortened: response.length < text.length } : null;
+        },
+      };
+    }
+    const options = q.type === 'rating'
+      ? [1, 2, 3, 4, 5].map((n) => ({ value: String(n), text: `${NUMBER.format(n)} · ${t('eval_scale_' + n)}` }))
+      : q.options.map((o) => ({ value: o.id, text: o.text }));
+    const widget = choiceWidget(name, false, options);
+    return {
+      node: h('fieldset', { class: 'eval-q eval-' + q.type }, h('legend', { text: q.text }), widget.node),
+      read: () => (widget.chosen().length ? { q, response: widget.chosen()[0] } : null),
+    };
+  }
+
+  /** One form; on sending, its answers become interactions and `done(shortened)` shows the thanks. */
+  function evalForm(form, questions, sendKey, done) {
+    const fields = questions.map((q, i) => evalField(q, `eval-${form}-${i}`));
+    const message = h('p', { class: 'form-message', role: 'alert' });
+    return h('form', {
+      class: 'eval-form', 'data-form': form, novalidate: true,
+      onsubmit(event) {
+        event.preventDefault();
+        const answers = fields.map((f) => f.read()).filter(Boolean);
+        if (!answers.length) { message.textContent = t('eval_answer_one'); return; }
+        reportEvaluation(answers);
+        state.sent.add(form);
+        save();
+        done(answers.some((a) => a.shortened));
+      },
+    }, fields.map((f) => f.node), message,
+    h('div', { class: 'question-actions' }, h('button', { type: 'submit', class: 'btn btn-primary', text: t(sendKey) })));
+  }
+
+  function thanks(key, shortened) {
+    return h('div', { class: 'eval-thanks', role: 'status', tabindex: '-1' }, h('p', { text: t(key) }),
+      shortened ? h('p', { text: t('eval_shortened', { max: TEXT_LIMIT }) }) : null);
+  }
+
+  function preCard() {
+    const card = h('section', { class: 'eval-card', 'aria-labelledby': 'pre-heading' });
+    const form = evalForm('pre', PRE, 'eval_send', (shortened) => {
+      card.replaceChildren(thanks('eval_pre_thanks', shortened));
+      card.firstChild.focus();
+    });
+    form.hidden = true;
+    form.id = 'pre-form';
+    const open = h('button', {
+      type: 'button', class: 'btn btn-secondary', 'aria-expanded': 'false', 'aria-controls': 'pre-form', text: t('eval_pre_open'),
+      onclick() {
+        form.hidden = !form.hidden;
+        open.setAttribute('aria-expanded', String(!form.hidden));
+        if (!form.hidden) form.querySelector('input, textarea').focus();
+      },
+    });
+    card.append(h('h2', { id: 'pre-heading', text: t('eval_pre_title') }), h('p', { text: t('eval_pre_intro') }), open, form);
+    return card;
+  }
+
+  function evalPage() {
+    const box = h('div', { class: 'eval' });
+    if (state.sent.has('post')) box.append(thanks('eval_post_thanks', false));
+    else {
+      box.append(h('p', { class: 'lead', text: t('eval_post_intro') }), evalForm('post', POST, 'eval_post_send', (shortened) => {
+        box.replaceChildren(thanks('eval_post_thanks', shortened));
+        box.firstChild.focus();
+      }));
+    }
+    return box;
+  }
+
+  /** likert for ratings; fill-in for choices (the option id) and, in 1.2, free text; 2004 long-fill-in. */
+  function reportEvaluation(answers) {
+    if (!lms.live || reviewMode) return;
+    const is12 = lms.is12;
+    let n = parseInt(lms.get('cmi.interactions._count'), 10) || 0;
+    for (const { q, response } of answers) {
+      const key = `cmi.interactions.${n++}.`;
+      lms.set(key + 'id', q.id);
+      lms.set(key + 'type', q.type === 'rating' ? 'likert' : q.type === 'text' && !is12 ? 'long-fill-in' : 'fill-in');
+      lms.set(key + lms.el.time, clock(new Date(), is12));
+      lms.set(key + lms.el.response, response);
+      lms.set(key + 'result', 'neutral');
+      if (!is12) lms.set(key + 'description', q.text.slice(0, 250));
+    }
   }
 
   /* ---------- start and exit ---------- */

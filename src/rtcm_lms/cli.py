@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .content.yamlio import ContentError
 
 CONTENT_OPTION = click.option(
     "--content", "content_dir", type=click.Path(path_type=Path), default=Path("content"), show_default=True,
@@ -138,37 +137,42 @@ def coverage_command(content_dir: Path, as_json: bool, course_ids: tuple[str, ..
 @click.option("--force", is_flag=True, help="Rebuild everything, even what is up to date.")
 def build(content_dir, formats, course_ids, out, jobs, version_label, force) -> None:
     """Build packages and exports into dist/ (every format of every course by default)."""
-    import os
+    from .build import ProjectBuild
+    from .fsutil import write_text_if_changed
 
-    from .build import build as run_build
-    from .builders.registry import BUILDERS
-    from .package import PackageError
-    from .progress import BuildProgress
+    request = ProjectBuild(content_dir, list(formats), list(course_ids), out, version_label)
+    result = None if force else request.unchanged()  # same inputs as the last build: nothing is loaded
+    if result is None:
+        import os
 
-    unknown = [f for f in formats if f not in BUILDERS]
-    if unknown:
-        raise click.UsageError(f"unknown format(s): {', '.join(unknown)}; known: {', '.join(BUILDERS)}")
-    catalogue = load_or_fail(content_dir)
-    missing = [c for c in course_ids if catalogue.course(c) is None]
-    if missing:
-        raise click.UsageError(f"unknown course id(s): {', '.join(missing)}")
-    with BuildProgress() as progress:
-        try:
-            result = run_build(catalogue, list(formats or BUILDERS), list(course_ids), out, version_label,
-                               jobs or os.cpu_count() or 1, progress.start, progress.advance, force)  # fmt: skip
-        except PackageError as exc:
-            fail([str(exc)], "build stopped; no partial file was left behind")
+        from .build import registry
+        from .package import PackageError
+        from .progress import BuildProgress
+
+        unknown = [f for f in formats if f not in registry()]
+        if unknown:
+            raise click.UsageError(f"unknown format(s): {', '.join(unknown)}; known: {', '.join(registry())}")
+        catalogue = load_or_fail(content_dir)
+        missing = [c for c in course_ids if catalogue.course(c) is None]
+        if missing:
+            raise click.UsageError(f"unknown course id(s): {', '.join(missing)}")
+        with BuildProgress() as progress:
+            try:
+                result = request.run(catalogue, jobs or os.cpu_count() or 1, progress.start, progress.advance, force)
+            except PackageError as exc:
+                fail([str(exc)], "build stopped; no partial file was left behind")
     if result.notes:
         click.secho(f"{len(result.notes)} note(s) on what some formats cannot express, e.g. {result.notes[0]}"
                     " (all in dist/BUILD_NOTES.txt)", fg="yellow")  # fmt: skip
-        (out / "BUILD_NOTES.txt").write_text("\n".join(result.notes) + "\n", encoding="utf-8")
+        write_text_if_changed(out / "BUILD_NOTES.txt", "\n".join(result.notes) + "\n")
     if result.skipped:
         click.secho(f"skipped {len(result.skipped)} exports of courses without a quiz bank "
                     f"(e.g. {result.skipped[0]})", fg="yellow")  # fmt: skip
     rebuilt = result.rebuilt
     size = sum(a.size for a in rebuilt)
     if not rebuilt:
-        click.echo(f"nothing to do: all {len(result.artifacts)} files in {out}/ are up to date ({result.seconds:.2f} s)")
+        click.echo(f"nothing to do: all {len(result.artifacts)} files in {out}/ are up to date "
+                   f"({result.seconds:.2f} s)")  # fmt: skip
         return
     click.echo(f"built {len(rebuilt)} files ({size / 1e6:.1f} MB) for {len({a.course for a in rebuilt})} courses "
                f"into {out}/ in {result.seconds:.1f} s; {len(result.artifacts) - len(rebuilt)} up to date")
@@ -176,9 +180,9 @@ def build(content_dir, formats, course_ids, out, jobs, version_label, force) -> 
 
 @main.command()
 @CONTENT_OPTION
-@click.option("--url", envvar="RTCM_MOODLE_URL", required=True, help="Moodle site URL (or RTCM_MOODLE_URL).")
+@click.option("--url", envvar="RTCM_MOODLE_URL", help="Moodle site URL (else RTCM_MOODLE_URL, else rtcm-lms.yml).")
 @click.option("--token-file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
-              help="File holding the web-service token (else RTCM_MOODLE_TOKEN).")  # fmt: skip
+              help="File holding the web-service token (else RTCM_MOODLE_TOKEN, else rtcm-lms.yml).")  # fmt: skip
 @click.option("--dist", type=click.Path(path_type=Path, file_okay=False), default=Path("dist"), show_default=True,
               help="Folder with the built packages (rtcm-lms build).")  # fmt: skip
 @click.option("--course", "course_ids", multiple=True, help="Push only these courses (repeatable).")
@@ -192,7 +196,7 @@ def push(content_dir, url, token_file, dist, course_ids, release, dry_run, ca_bu
     from .moodle.deploy import Deployer, describe
     from .moodle.desired import desired_state
 
-    token = read_token(token_file)
+    url, token = moodle_access(url, token_file)
     catalogue = load_or_fail(content_dir)
     unknown = [c for c in course_ids if catalogue.course(c) is None]
     if unknown:
@@ -252,21 +256,181 @@ def preview(content_dir, course_id, standard, port, no_open) -> None:
             click.echo("preview stopped")
 
 
-def read_token(token_file: Path | None) -> str:
+@main.command("release")
+@CONTENT_OPTION
+@click.argument("version")
+@click.option("--notes", "notes_file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="Text (Markdown) for this release's changelog entry.")  # fmt: skip
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("releases"), show_default=True,
+              help="Folder of releases: VERSION/ is made inside it, CHANGELOG.md is updated.")  # fmt: skip
+@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Parallel workers (default: CPU count).")
+def release_command(content_dir, version, notes_file, out, jobs) -> None:
+    """Build every format of every course into OUT/VERSION/ with release.json, SHA256SUMS and a changelog entry."""
+    import os
+
+    from .progress import BuildProgress
+    from .release import ReleaseError, check_new_version, make_release
+
+    try:
+        check_new_version(version, out)  # before loading anything
+        notes = notes_file.read_text(encoding="utf-8") if notes_file else ""
+    except ReleaseError as exc:
+        fail([str(exc)], "no release was made")
+    except UnicodeDecodeError:
+        fail([f"{notes_file}: not UTF-8 text; save the notes as UTF-8"], "no release was made")
+    catalogue = load_or_fail(content_dir)
+    with BuildProgress() as progress:
+        try:
+            made = make_release(catalogue, version, out, notes, jobs or os.cpu_count() or 1, progress.start,
+                                progress.advance)  # fmt: skip
+        except ReleaseError as exc:
+            fail([str(exc)], "no release was made")
+    size = sum(a["size"] for a in made.data["artifacts"])
+    changes = made.changes
+    since = (f"since {changes.since}: {len(changes.added)} added, {len(changes.changed)} changed, "
+             f"{len(changes.removed)} removed" if changes.since else "first release")  # fmt: skip
+    click.secho(f"released {version}: {len(made.data['artifacts'])} files ({size / 1e6:.1f} MB) in {made.path}/ "
+                f"in {made.seconds:.1f} s; {since}; changelog in {out / 'CHANGELOG.md'}", fg="green")  # fmt: skip
+
+
+@main.command("verify")
+@CONTENT_OPTION
+@click.argument("release_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Parallel workers (default: CPU count).")
+def verify_command(content_dir, release_dir, jobs) -> None:
+    """Rebuild a release from content/ and check every file's sha256 against its release.json."""
+    import os
+
+    from .progress import BuildProgress
+    from .release import ReleaseError, read_release, verify_release
+
+    try:
+        read_release(release_dir)  # before loading anything
+    except ReleaseError as exc:
+        fail([str(exc)], "nothing was verified")
+    catalogue = load_or_fail(content_dir)
+    with BuildProgress() as progress:
+        checked = verify_release(catalogue, release_dir, jobs or os.cpu_count() or 1, progress.start,
+                                 progress.advance)  # fmt: skip
+    if checked.release_tool != __version__:
+        click.secho(f"note: release {checked.version} was made by rtcm-lms {checked.release_tool}, this is "
+                    f"{__version__}; a different tool version may build different bytes",
+                    fg="yellow", err=True)  # fmt: skip
+    if checked.mismatches:
+        summary = f"release {checked.version}: {len(checked.mismatches)} mismatch(es) in {checked.checked} files"
+        fail([str(m) for m in checked.mismatches], summary)
+    click.secho(f"release {checked.version} verified: all {checked.checked} files rebuilt byte for byte", fg="green")
+
+
+@main.command()
+@CONTENT_OPTION
+@click.option("--url", envvar="RTCM_MOODLE_URL", help="Moodle site URL (else RTCM_MOODLE_URL, else rtcm-lms.yml).")
+@click.option("--token-file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="File holding the web-service token (else RTCM_MOODLE_TOKEN, else rtcm-lms.yml).")  # fmt: skip
+@click.option("--dist", type=click.Path(path_type=Path, file_okay=False), default=Path("dist"), show_default=True,
+              help="Folder with the local build to compare with.")  # fmt: skip
+@click.option("--course", "course_ids", multiple=True, help="Only these courses (repeatable).")
+@click.option("--release", default=__version__, show_default=True, help="Local release label to compare with.")
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+@click.option("--ca-bundle", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="CA bundle for a site with a private certificate authority.")  # fmt: skip
+def status(content_dir, url, token_file, dist, course_ids, release, as_json, ca_bundle) -> None:
+    """What is deployed in Moodle per course, and what a push of the local build would change."""
+    from .moodle import Client, MoodleError
+    from .moodle.desired import desired_state
+    from .moodle.status import print_status, site_status
+
+    url, token = moodle_access(url, token_file)
+    catalogue = load_or_fail(content_dir)
+    unknown = [c for c in course_ids if catalogue.course(c) is None]
+    if unknown:
+        raise click.UsageError(f"unknown course id(s): {', '.join(unknown)}")
+    desired = desired_state(catalogue, dist, release, list(course_ids))
+    try:
+        with Client(url, token, ca_bundle=str(ca_bundle) if ca_bundle else None) as client:
+            report = site_status(client, desired)
+    except MoodleError as exc:
+        fail([str(exc)], "status: could not read the site")
+    if as_json:
+        click.echo(json.dumps(report.as_json(), indent=2))
+    else:
+        print_status(report)
+
+
+def moodle_access(url: str | None, token_file: Path | None) -> tuple[str, str]:
+    """Site URL and token: the flag, else the environment variable, else rtcm-lms.yml."""
+    from .config import CONFIG_FILE, load_config
+    from .content.yamlio import ContentError
+
+    try:
+        config = load_config()
+    except ContentError as exc:
+        fail(exc.problems, f"fix {CONFIG_FILE}")
+    for warning in config.warnings:
+        click.secho(warning, fg="yellow", err=True)
+    url = url or config.moodle.url
+    if not url:
+        raise click.UsageError(f"no Moodle URL: pass --url, set RTCM_MOODLE_URL, or set moodle.url in {CONFIG_FILE}")
+    return url, read_token(token_file, config.moodle.token_file)
+
+
+
+@main.command("report")
+@CONTENT_OPTION
+@click.option("--url", envvar="RTCM_MOODLE_URL", help="Moodle site URL (else RTCM_MOODLE_URL, else rtcm-lms.yml).")
+@click.option("--token-file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="File holding the web-service token (else RTCM_MOODLE_TOKEN, else rtcm-lms.yml).")  # fmt: skip
+@click.option("--course", "course_ids", multiple=True, help="Only these courses (repeatable; default: all).")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("report"), show_default=True,
+              help="Folder for index.html, report.json and the CSV files.")  # fmt: skip
+@click.option("--with-names", is_flag=True, help="Name learners (per-learner tables); off by default.")
+@click.option("--id-prefix", default="", help="idnumber prefix the courses were pushed with (default: none).")
+@click.option("--ca-bundle", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="CA bundle for a site with a private certificate authority.")  # fmt: skip
+def report_command(content_dir, url, token_file, course_ids, out, with_names, id_prefix, ca_bundle) -> None:
+    """Training evaluation report from Moodle's tracking data: HTML, CSV and JSON in OUT/."""
+    from .moodle import Client, MoodleError
+    from .report.run import make_report
+
+    url, token = moodle_access(url, token_file)
+    catalogue = load_or_fail(content_dir)
+    unknown = [c for c in course_ids if catalogue.course(c) is None]
+    if unknown:
+        raise click.UsageError(f"unknown course id(s): {', '.join(unknown)}")
+    wanted = list(course_ids) or [c.id for c in catalogue.courses]
+    try:
+        with Client(url, token, ca_bundle=str(ca_bundle) if ca_bundle else None) as client:
+            result = make_report(client, catalogue, wanted, out, id_prefix=id_prefix, with_names=with_names)
+    except MoodleError as exc:
+        fail([str(exc)], "report stopped: nothing was written")
+    cat = result.report.catalogue
+    for note in cat.notes:
+        click.secho(note, fg="yellow", err=True)
+    click.echo(f"report of {cat.courses} course(s) ({cat.pushed} in Moodle, {cat.started} learner(s) started, "
+               f"{cat.post_respondents} evaluation(s)) written to {out / 'index.html'} with JSON and CSV")  # fmt: skip
+
+
+def read_token(token_file: Path | None, config_token_file: Path | None = None) -> str:
     """The token comes from a file or the environment, never from the command line (shell history)."""
     import os
 
-    if token_file:
-        token = token_file.read_text(encoding="utf-8").strip()
+    env = os.environ.get("RTCM_MOODLE_TOKEN", "").strip()
+    source = token_file or (None if env else config_token_file)
+    if source:
+        try:
+            token = source.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise click.UsageError(f"cannot read the token file {source}: {exc.strerror}") from None
     else:
-        token = os.environ.get("RTCM_MOODLE_TOKEN", "").strip()
+        token = env
     if not token:
-        raise click.UsageError("no token: pass --token-file FILE or set RTCM_MOODLE_TOKEN")
+        raise click.UsageError("no token: pass --token-file FILE, set RTCM_MOODLE_TOKEN, or set moodle.token_file "
+                               "in rtcm-lms.yml")  # fmt: skip
     return token
 
 
 def load_or_fail(content_dir: Path):
-    from .project import load_project
+    from .project import ContentError, load_project
 
     try:
         return load_project(content_dir)

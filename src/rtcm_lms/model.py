@@ -91,6 +91,7 @@ class Course:
     action_plan: tuple[str, ...] = ()
     features: tuple[str, ...] = ()
     source: SourceRef | None = None
+    evaluation: Evaluation | None = None  # the forms this course's packages carry (default set or override)
 
     @property
     def full_title(self) -> str:
@@ -102,6 +103,49 @@ class Course:
 
     def session(self, local_id: str) -> Session | None:
         return next((s for s in self.sessions if s.id == local_id), None)
+
+
+# --- training evaluation (curriculum ch. 7: pre-training questionnaire, post-training form) ---------
+EVALUATION_TYPES = ("choice", "sessions", "text", "rating")
+RATING_POINTS = 5  # every rating question uses the same 1..5 scale (UI strings eval_scale_1..5)
+
+
+@dataclass(frozen=True)
+class EvaluationOption:
+    id: str  # recorded as the answer, e.g. "policy"
+    text: str = ""  # literal wording, in the course language
+    string: str = ""  # or a UI string key, translated with the player (scorm_templates/player/i18n/)
+
+
+@dataclass(frozen=True)
+class EvaluationQuestion:
+    """One question of a form; wording is ``text`` or the UI string ``string``. ``sessions`` questions
+    offer the course's sessions as choices; ``rating`` questions use the 1..RATING_POINTS scale."""
+
+    id: str  # "field"; see Evaluation.interaction_id
+    type: str  # one of EVALUATION_TYPES
+    text: str = ""
+    string: str = ""
+    options: tuple[EvaluationOption, ...] = ()  # choice
+
+    def option(self, option_id: str) -> EvaluationOption | None:
+        return next((o for o in self.options if o.id == option_id), None)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    pre: tuple[EvaluationQuestion, ...] = ()  # "Before you start" (at most 3 questions)
+    post: tuple[EvaluationQuestion, ...] = ()  # "Evaluate this course"
+
+    @staticmethod
+    def interaction_id(form: str, question_id: str) -> str:
+        """The cmi.interactions id an answer is recorded under: ``eval-pre-field``, ``eval-relevance``."""
+        return f"eval-pre-{question_id}" if form == "pre" else f"eval-{question_id}"
+
+    def questions(self) -> dict[str, tuple[str, EvaluationQuestion]]:
+        """Interaction id -> (form, question), for reading answers back from an LMS."""
+        return {self.interaction_id(form, q.id): (form, q)
+                for form in ("pre", "post") for q in getattr(self, form)}  # fmt: skip
 
 
 @dataclass(frozen=True)

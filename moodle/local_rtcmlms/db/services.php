@@ -54,6 +54,13 @@ $functions = [
         'type' => 'write',
         'capabilities' => 'local/rtcmlms:deploy',
     ],
+    'local_rtcmlms_restore_cartridge' => [
+        'classname' => 'local_rtcmlms\external\restore_cartridge',
+        'description' => 'Restores an IMS Common Cartridge 1.0/1.1 from a draft file into an existing course through '
+            . 'Moodle\'s course restore, and reports the sections, activities and warnings.',
+        'type' => 'write',
+        'capabilities' => 'moodle/restore:restorecourse, local/rtcmlms:deploy',
+    ],
 ];
 
 $services = [
@@ -64,6 +71,7 @@ $services = [
             'local_rtcmlms_import_questions',
             'local_rtcmlms_get_deployment',
             'local_rtcmlms_set_deployment',
+            'local_rtcmlms_restore_cartridge',
             'core_webservice_get_site_info',
             'core_course_get_categories',
             'core_course_create_categories',

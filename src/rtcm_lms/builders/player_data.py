@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..course_pages import course_pages
-from ..model import Catalogue, Course, Question, QuizBank
+from ..model import Catalogue, Course, Evaluation, EvaluationQuestion, Question, QuizBank
 from ..player import text_direction, ui_strings
 from ..render import inline_html, markdown_html
 
@@ -42,6 +42,30 @@ def quiz_json(bank: QuizBank | None) -> dict | None:
     }
 
 
+def evaluation_question_json(form: str, q: EvaluationQuestion, course: Course, strings: dict[str, str]) -> dict:
+    """A question with its wording resolved in the course language; ``sessions`` become choices."""
+
+    def wording(x) -> str:
+        return strings[x.string] if x.string else x.text
+
+    data: dict = {"id": Evaluation.interaction_id(form, q.id), "type": q.type, "text": wording(q)}
+    if q.type == "sessions":
+        data["type"] = "choice"
+        data["options"] = [{"id": s.id, "text": f"{s.label} {s.number}: {s.title}"} for s in course.sessions]
+    elif q.type == "choice":
+        data["options"] = [{"id": o.id, "text": wording(o)} for o in q.options]
+    return data
+
+
+def evaluation_json(course: Course, strings: dict[str, str]) -> dict | None:
+    """The "Before you start" and "Evaluate this course" forms; None when the course has neither."""
+    ev = course.evaluation
+    if ev is None or not (ev.pre or ev.post):
+        return None
+    return {form: [evaluation_question_json(form, q, course, strings) for q in getattr(ev, form)]
+            for form in ("pre", "post")}  # fmt: skip
+
+
 def module_label(catalogue: Catalogue, course: Course) -> str:
     module = catalogue.module(course.module) if course.module else None
     return f"Module {module.number}: {module.title}" if module else catalogue.title
@@ -49,14 +73,15 @@ def module_label(catalogue: Catalogue, course: Course) -> str:
 
 def player_data(catalogue: Catalogue, course: Course, standard: str, version: str) -> dict:
     lang = course.language
+    strings = ui_strings(lang)
     return {
         "schema": SCHEMA,
         "standard": standard,
         "version": version,
         "course": {"id": course.id, "title": course.full_title, "module": module_label(catalogue, course), "lang": lang,
                    "dir": text_direction(lang)},  # fmt: skip
-        "strings": ui_strings(lang),
+        "strings": strings,
         "pages": [{"id": p.id, "title": p.title, "html": p.html} for p in course_pages(catalogue, course)],
         "quiz": quiz_json(catalogue.bank(course.id)),
-        "evaluation": None,
+        "evaluation": evaluation_json(course, strings),
     }

@@ -15,6 +15,7 @@ from ..model import (
     EmmManual,
     EmmSection,
     EmmVolume,
+    Evaluation,
     GcmObjective,
     Item,
     Material,
@@ -27,6 +28,7 @@ from ..model import (
     TopicLink,
 )
 from . import layout
+from .evaluation import EVALUATION_FILE, EvaluationReader
 from .fields import Fields, Problems
 from .yamlio import ContentError, read_yaml
 
@@ -34,6 +36,7 @@ COURSE_KEYS = {
     "id", "title", "part", "kind", "module", "topic", "language", "source", "summary", "introduction",
     "outcomes", "sessions", "audience", "format", "resource_persons", "materials", "links", "further_study",
     "methodologies", "benefits_to_participants", "benefits_to_organisation", "action_plan", "features",
+    "evaluation",
 }  # fmt: skip
 MODULE_KEYS = {"id", "number", "title", "source", "introduction", "objectives", "sdg_targets", "gcm_objectives",
                "connected_modules"}  # fmt: skip
@@ -48,6 +51,7 @@ class Loader:
     def __init__(self, root: Path):
         self.root = root
         self.problems = Problems()
+        self.evaluation: Evaluation | None = None  # content/evaluation.yaml, the default forms
 
     def rel(self, path: Path) -> str:
         try:
@@ -71,6 +75,7 @@ class Loader:
             self.problems.add(self.rel(cat_path), 1, "missing catalogue file (title, language)")
         top = Fields(data or {}, self.rel(cat_path), self.problems, "catalogue", {"title", "language"})
         emm = self.load_emm(self.root / layout.EMM_FILE)
+        self.evaluation = self.load_evaluation(self.root / EVALUATION_FILE)
         modules = [self.load_module(p) for p in sorted(self.root.glob(f"{layout.MODULES_DIR}/*/{layout.MODULE_FILE}"))]
         course_files = sorted(self.root.glob(f"{layout.MODULES_DIR}/*/*/{layout.COURSE_FILE}"))
         course_files += sorted(self.root.glob(f"{layout.COURSES_DIR}/*/{layout.COURSE_FILE}"))
@@ -167,7 +172,25 @@ class Loader:
             action_plan=f.strings("action_plan"),
             features=f.strings("features"),
             source=_source(f.text("source")),
+            evaluation=self.course_evaluation(f),
         )  # fmt: skip
+
+    def load_evaluation(self, path: Path) -> Evaluation | None:
+        if not path.exists():
+            return None
+        data = self.read(path)
+        if data is None:
+            return None
+        return EvaluationReader(Fields(data, self.rel(path), self.problems, "evaluation", {"pre", "post"})).read()
+
+    def course_evaluation(self, f: Fields) -> Evaluation | None:
+        """The default forms, none (``evaluation: false``), or the default with ``pre``/``post`` replaced."""
+        if not f.has("evaluation") or f.data["evaluation"] is True:
+            return self.evaluation
+        if f.data["evaluation"] is False:
+            return None
+        fields = Fields(f.data["evaluation"], f.path, self.problems, "evaluation", {"pre", "post"})
+        return EvaluationReader(fields).read(self.evaluation)
 
     def outcomes(self, f: Fields) -> tuple[Outcome, ...]:
         out, seen = [], set()

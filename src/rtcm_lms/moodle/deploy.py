@@ -1,9 +1,11 @@
 """Push = plan, then apply. The plan is a diff between the desired state and what Moodle holds,
 read by idnumber; applying only what differs makes a second push of the same release a no-op.
 
-Faults: every write is sent once (never blindly retried). After a transport error on a create, the
-object is looked up by idnumber before anything else, so a rerun never duplicates a category or a
-course; an interrupted push is finished by pushing again.
+Faults: every write is sent once (never blindly retried). When the answer to a create is lost (a
+transport error: reset, timeout, 5xx) or garbled (not JSON), the create may or may not have landed, so
+the object is looked up by idnumber before anything else: found, the push carries on with it; not
+found, the push stops. A rerun never duplicates a category or a course; an interrupted push is
+finished by pushing again.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .client import Client
 from .desired import DesiredCategory, DesiredCourse, DesiredState
-from .errors import MoodleError, TransportError
+from .errors import MoodleError, NotJSON, TransportError
 
 PLUGIN_FUNCTIONS = ("local_rtcmlms_upsert_scorm", "local_rtcmlms_import_questions",
                     "local_rtcmlms_get_deployment", "local_rtcmlms_set_deployment")  # fmt: skip
@@ -31,6 +33,12 @@ class Action:
     detail: str = ""
     bytes: int = 0
     run: Callable[[], None] | None = field(default=None, repr=False)
+    course: str = ""  # idnumber of the course the action belongs to; "" for categories
+
+    @property
+    def what(self) -> str:
+        """The target without the course it belongs to, e.g. "sections" for "sections M01-T01"."""
+        return self.target.removesuffix(f" {self.course}") if self.course else self.target
 
 
 @dataclass
@@ -63,6 +71,9 @@ class Deployer:
             f"{', '.join(missing)} (upgrade moodle/local_rtcmlms and add its functions to the service)")
         self.category_ids: dict[str, int] = {}
         self.course_ids: dict[str, int] = {}
+        # What plan() read, kept for `rtcm-lms status`: courses by idnumber, deployments by course id.
+        self.remote_courses: dict[str, dict] = {}
+        self.deployments: dict[int, dict] = {}
 
     # --- reading --------------------------------------------------------------------------------
     def plan(self) -> Plan:
@@ -71,7 +82,8 @@ class Deployer:
         for cat in self.desired.categories:
             remote = remote_categories.get(cat.idnumber)
             if remote is None:
-                plan.actions.append(Action("create", f"category {cat.idnumber}", cat.name, run=self._create_category(cat)))
+                plan.actions.append(Action("create", f"category {cat.idnumber}", cat.name,
+                                           run=self._create_category(cat)))  # fmt: skip
             else:
                 self.category_ids[cat.idnumber] = int(remote["id"])
                 if remote.get("name") != cat.name:
@@ -81,6 +93,7 @@ class Deployer:
                     plan.unchanged.append(f"category {cat.idnumber}")
         remote_courses = self.client.get_courses_by_idnumber(*[c.idnumber for c in self.desired.courses])
         deployments = self._deployments([int(c["id"]) for c in remote_courses.values()])
+        self.remote_courses, self.deployments = remote_courses, deployments
         for course in self.desired.courses:
             self._plan_course(plan, course, remote_courses.get(course.idnumber), deployments)
         return plan
@@ -95,7 +108,8 @@ class Deployer:
         target = f"course {course.idnumber}"
         actions_before = len(plan.actions)
         if remote is None:
-            plan.actions.append(Action("create", target, course.fullname, run=self._create_course(course)))
+            plan.actions.append(Action("create", target, course.fullname, run=self._create_course(course),
+                                       course=course.idnumber))  # fmt: skip
             sections: list[dict] = []
             deployment: dict = {}
         else:
@@ -103,7 +117,8 @@ class Deployer:
             self.course_ids[course.idnumber] = cid
             changes = self._course_changes(course, remote)
             if changes:
-                plan.actions.append(Action("update", target, ", ".join(changes), run=self._update_course(course)))
+                plan.actions.append(Action("update", target, ", ".join(changes), run=self._update_course(course),
+                                           course=course.idnumber))  # fmt: skip
             sections = self.client.call("core_course_get_contents", courseid=cid)
             deployment = deployments.get(cid, {})
         self._plan_sections(plan, course, sections)
@@ -128,29 +143,30 @@ class Deployer:
                    if by_number.get(n, {}).get("name") != name]  # fmt: skip
         if renames and "core_update_inplace_editable" not in self.functions:
             plan.actions.append(Action("blocked", f"sections {course.idnumber}", "add core_update_inplace_editable "
-                                       "to the web service to name sections"))  # fmt: skip
+                                       "to the web service to name sections", course=course.idnumber))  # fmt: skip
         elif renames:
             plan.actions.append(Action("update", f"sections {course.idnumber}", f"{len(renames)} section name(s)",
-                                       run=self._name_sections(course, renames)))  # fmt: skip
+                                       run=self._name_sections(course, renames), course=course.idnumber))  # fmt: skip
 
     def _plan_files(self, plan: Plan, course: DesiredCourse, deployment: dict) -> None:
         scorms = {s.get("idnumber"): s for s in deployment.get("scorms", [])}
         if course.scorm:
             remote_sha1 = scorms.get(scorm_idnumber(course), {}).get("sha1hash")
             if remote_sha1 != course.scorm.sha1:
-                self._file_action(plan, f"scorm {course.idnumber}", course.scorm.size, self._upsert_scorm(course))
+                self._file_action(plan, course, "scorm", course.scorm.size, self._upsert_scorm(course))
         if course.questions and deployment.get("contenthash") != course.content_hash:
-            self._file_action(plan, f"questions {course.idnumber}", course.questions.size, self._import_questions(course))
-        if deployment.get("release") != self.desired.release or deployment.get("contenthash") != course.content_hash:
-            if self.has_plugin:
-                plan.actions.append(Action("record", f"deployment {course.idnumber}",
-                                           f"release {self.desired.release}", run=self._record(course)))  # fmt: skip
+            self._file_action(plan, course, "questions", course.questions.size, self._import_questions(course))
+        recorded = (deployment.get("release"), deployment.get("contenthash"))
+        if self.has_plugin and recorded != (self.desired.release, course.content_hash):
+            plan.actions.append(Action("record", f"deployment {course.idnumber}", f"release {self.desired.release}",
+                                       run=self._record(course), course=course.idnumber))  # fmt: skip
 
-    def _file_action(self, plan: Plan, target: str, size: int, run: Callable[[], None]) -> None:
+    def _file_action(self, plan: Plan, course: DesiredCourse, what: str, size: int, run: Callable[[], None]) -> None:
+        target = f"{what} {course.idnumber}"
         if self.has_plugin:
-            plan.actions.append(Action("upload", target, f"{size} bytes", size, run))
+            plan.actions.append(Action("upload", target, f"{size} bytes", size, run, course=course.idnumber))
         else:
-            plan.actions.append(Action("blocked", target, self.plugin_problem))
+            plan.actions.append(Action("blocked", target, self.plugin_problem, course=course.idnumber))
 
     # --- writing --------------------------------------------------------------------------------
     def apply(self, plan: Plan, on_step: Callable[[Action], None] | None = None) -> None:
@@ -178,7 +194,8 @@ class Deployer:
 
     def _course_fields(self, course: DesiredCourse) -> dict:
         return {"fullname": course.fullname, "shortname": course.shortname, "idnumber": course.idnumber,
-                "categoryid": self.category_ids[course.category], "summary": course.summary, "summaryformat": 1}  # fmt: skip
+                "categoryid": self.category_ids[course.category], "summary": course.summary,
+                "summaryformat": 1}  # fmt: skip
 
     def _create_course(self, course: DesiredCourse) -> Callable[[], None]:
         def run() -> None:
@@ -240,11 +257,11 @@ class Deployer:
         return run
 
     def _create_once(self, function: str, params: dict, read_back: Callable[[], dict | None]) -> int:
-        """Send a create once; after a transport error, look the object up before giving up, so a
-        create that landed is not sent again (and a rerun finds it by idnumber)."""
+        """Send a create once; when its answer is lost or garbled, look the object up before giving up,
+        so a create that landed is not sent again (and a rerun finds it by idnumber)."""
         try:
             answer = self.client.call(function, **params)
-        except TransportError:
+        except (TransportError, NotJSON):
             found = read_back()
             if found is None:
                 raise

@@ -24,11 +24,15 @@
 
 defined('MOODLE_INTERNAL') || die();
 
+$string['cartridgeformat'] = 'Moodle reads this file as format "{$a}"; only IMS Common Cartridge 1.0 and 1.1 can be restored here.';
+$string['cartridgenotimscc'] = 'the file must be an IMS Common Cartridge (.imscc or .zip).';
+$string['cartridgenotzip'] = 'the file is not a zip archive.';
 $string['coursenotfound'] = 'Course {$a} not found.';
 $string['coursenotfoundidnumber'] = 'No course has the idnumber "{$a}".';
 $string['draftfilemissing'] = 'Your draft area {$a} holds no file. Upload the file with /webservice/upload.php using the same token: draft areas belong to the user who uploaded them.';
 $string['draftfiletoomany'] = 'Draft area {$a->itemid} holds {$a->count} files; upload exactly one file into a new draft area (itemid=0).';
 $string['idnumberinuse'] = 'The idnumber "{$a}" belongs to another kind of activity, or to several activities, in this course.';
+$string['invalidcartridge'] = 'The cartridge cannot be restored: {$a}';
 $string['invalidpackage'] = 'Not a valid SCORM package: {$a}';
 $string['invalidquestionfile'] = 'The question file cannot be imported: {$a}';
 $string['invalidsetting'] = 'Invalid value for {$a}.';
