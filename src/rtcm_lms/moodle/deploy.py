@@ -10,6 +10,7 @@ finished by pushing again.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -139,8 +140,9 @@ class Deployer:
 
     def _plan_sections(self, plan: Plan, course: DesiredCourse, sections: list[dict]) -> None:
         by_number = {int(s["section"]): s for s in sections}
+        # Moodle answers names HTML-escaped ("Racism &amp; Xenophobia"); compare the text.
         renames = [(n, name) for n, name in enumerate(course.sections, 1)
-                   if by_number.get(n, {}).get("name") != name]  # fmt: skip
+                   if html.unescape(by_number.get(n, {}).get("name") or "") != name]  # fmt: skip
         if renames and "core_update_inplace_editable" not in self.functions:
             plan.actions.append(Action("blocked", f"sections {course.idnumber}", "add core_update_inplace_editable "
                                        "to the web service to name sections", course=course.idnumber))  # fmt: skip
