@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..model import Course, Question, QuizBank
 from ..render import inline_html, markdown_html, render_template
@@ -96,6 +97,7 @@ def _factorial(n: int) -> int:
     return out
 
 
+@lru_cache(maxsize=64)  # the cartridges and the QTI package of one course render the same assessment
 def export_qti12(course: Course, bank: QuizBank) -> QtiExport:
     notes: list[str] = []
     items = [item for q in bank.questions for item in items_for(course, q, notes)]
