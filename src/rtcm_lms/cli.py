@@ -64,9 +64,7 @@ def inspect(content_dir: Path, as_json: bool, course_ids: tuple[str, ...]) -> No
     from .inspect_view import catalogue_json, print_catalogue
 
     catalogue = load_or_fail(content_dir)
-    unknown = [c for c in course_ids if catalogue.course(c) is None]
-    if unknown:
-        raise click.UsageError(f"unknown course id(s): {', '.join(unknown)}")
+    require_courses(catalogue, course_ids)
     if as_json:
         click.echo(json.dumps(catalogue_json(catalogue, course_ids), ensure_ascii=False, indent=2))
     else:
@@ -101,9 +99,7 @@ def coverage_command(content_dir: Path, as_json: bool, course_ids: tuple[str, ..
     from .quiz.coverage import MIN_PER_OUTCOME, coverage
 
     catalogue = load_or_fail(content_dir)
-    unknown = [c for c in course_ids if catalogue.course(c) is None]
-    if unknown:
-        raise click.UsageError(f"unknown course id(s): {', '.join(unknown)}")
+    require_courses(catalogue, course_ids)
     report = coverage(catalogue, course_ids)
     if as_json:
         click.echo(json.dumps([{"course": r.course, "outcomes": r.outcomes, "questions": r.questions,
@@ -153,9 +149,7 @@ def build(content_dir, formats, course_ids, out, jobs, version_label, force) -> 
         if unknown:
             raise click.UsageError(f"unknown format(s): {', '.join(unknown)}; known: {', '.join(registry())}")
         catalogue = load_or_fail(content_dir)
-        missing = [c for c in course_ids if catalogue.course(c) is None]
-        if missing:
-            raise click.UsageError(f"unknown course id(s): {', '.join(missing)}")
+        require_courses(catalogue, course_ids)
         with BuildProgress() as progress:
             try:
                 result = request.run(catalogue, jobs or os.cpu_count() or 1, progress.start, progress.advance, force)
@@ -198,9 +192,7 @@ def push(content_dir, url, token_file, dist, course_ids, release, dry_run, ca_bu
 
     url, token = moodle_access(url, token_file)
     catalogue = load_or_fail(content_dir)
-    unknown = [c for c in course_ids if catalogue.course(c) is None]
-    if unknown:
-        raise click.UsageError(f"unknown course id(s): {', '.join(unknown)}")
+    require_courses(catalogue, course_ids)
     desired = desired_state(catalogue, dist, release, list(course_ids))
     missing = [c.idnumber for c in desired.courses if c.scorm is None]
     if missing:
@@ -342,9 +334,7 @@ def status(content_dir, url, token_file, dist, course_ids, release, as_json, ca_
 
     url, token = moodle_access(url, token_file)
     catalogue = load_or_fail(content_dir)
-    unknown = [c for c in course_ids if catalogue.course(c) is None]
-    if unknown:
-        raise click.UsageError(f"unknown course id(s): {', '.join(unknown)}")
+    require_courses(catalogue, course_ids)
     desired = desired_state(catalogue, dist, release, list(course_ids))
     try:
         with Client(url, token, ca_bundle=str(ca_bundle) if ca_bundle else None) as client:
@@ -394,9 +384,7 @@ def report_command(content_dir, url, token_file, course_ids, out, with_names, id
 
     url, token = moodle_access(url, token_file)
     catalogue = load_or_fail(content_dir)
-    unknown = [c for c in course_ids if catalogue.course(c) is None]
-    if unknown:
-        raise click.UsageError(f"unknown course id(s): {', '.join(unknown)}")
+    require_courses(catalogue, course_ids)
     wanted = list(course_ids) or [c.id for c in catalogue.courses]
     try:
         with Client(url, token, ca_bundle=str(ca_bundle) if ca_bundle else None) as client:
@@ -427,6 +415,13 @@ def read_token(token_file: Path | None, config_token_file: Path | None = None) -
         raise click.UsageError("no token: pass --token-file FILE, set RTCM_MOODLE_TOKEN, or set moodle.token_file "
                                "in rtcm-lms.yml")  # fmt: skip
     return token
+
+
+def require_courses(catalogue, course_ids) -> None:
+    """A course id that is not in the catalogue is a usage error (exit 2), named in the message."""
+    unknown = [c for c in course_ids if catalogue.course(c) is None]
+    if unknown:
+        raise click.UsageError(f"unknown course id(s): {', '.join(unknown)}")
 
 
 def load_or_fail(content_dir: Path):
