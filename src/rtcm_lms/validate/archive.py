@@ -7,6 +7,7 @@ the entry set that the checks see, so a hostile zip yields a report, never a tra
 
 from __future__ import annotations
 
+import abc
 import stat
 import struct
 import zipfile
@@ -39,7 +40,7 @@ def unsafe_name_reason(name: str) -> str | None:
     return None
 
 
-class Package:
+class Package(abc.ABC):
     """The readable files of a package: ``names`` (posix paths), ``read(name)`` and ``label``."""
 
     def __init__(self, source: Path, report: Report):
@@ -51,12 +52,12 @@ class Package:
     def label(self, name: str) -> str:
         return f"{self.label_root}!/{name}"
 
+    @abc.abstractmethod
     def read(self, name: str, limit: int = MAX_READ) -> bytes:
         """The entry's bytes, or EntryError. Never reads more than ``limit`` bytes."""
-        raise NotImplementedError
 
-    def close(self) -> None:
-        pass
+    def close(self) -> None:  # noqa: B027 - a folder holds nothing open; a zip overrides this
+        """Release what the package holds open."""
 
 
 class ZipPackage(Package):
