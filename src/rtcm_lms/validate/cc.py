@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from lxml import etree
 
-from .archive import EntryError, Package
+from .archive import Package
 from .checks import ManifestView
 from .hrefs import HrefRefused, manifest_href_to_path
-from .manifest import CC11, parse_xml, xsd_validate
+from .manifest import CC11, read_xml_entry, xsd_validate
 from .report import Report
 
 _QTI = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}questestinterop"
@@ -66,12 +66,7 @@ def check_resource_files(view: ManifestView, pkg: Package, report: Report) -> No
             continue  # no file (CC 1.3 may embed the XML) or a missing one, reported elsewhere
         schema_name, root_tag = table[rtype]
         where = pkg.label(path)
-        try:
-            data = pkg.read(path)
-        except EntryError as exc:
-            report.error(where, None, str(exc))
-            continue
-        root = parse_xml(data, where, report)
+        root = read_xml_entry(pkg, path, report)
         if root is None:
             continue
         if root.tag != root_tag:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from . import schemas
+from .archive import EntryError, Package
 from .report import Report
 
 MANIFEST = "imsmanifest.xml"
@@ -54,6 +55,17 @@ def parse_xml(data: bytes, where: str, report: Report) -> etree._Element | None:
     except etree.XMLSyntaxError as exc:
         report.error(where, exc.lineno or None, f"not well-formed XML: {exc.msg}")
         return None
+
+
+def read_xml_entry(pkg: Package, name: str, report: Report) -> etree._Element | None:
+    """The root element of one XML entry of a package, or None with the problem reported."""
+    where = pkg.label(name)
+    try:
+        data = pkg.read(name)
+    except EntryError as exc:
+        report.error(where, None, str(exc))
+        return None
+    return parse_xml(data, where, report)
 
 
 def detect_kind(root: etree._Element, where: str, report: Report) -> Kind | None:

@@ -6,11 +6,11 @@ import os
 from pathlib import Path
 
 from . import cc, scorm
-from .archive import EntryError, Package, open_package
+from .archive import Package, open_package
 from .checks import ManifestView, check_hrefs, check_identifiers, check_listing, check_references
 from .hrefs import HrefRefused, manifest_href_to_path
 from .launch import check_page, is_html
-from .manifest import MANIFEST, detect_kind, parse_xml, xsd_validate
+from .manifest import MANIFEST, detect_kind, read_xml_entry, xsd_validate
 from .report import Report
 
 
@@ -39,12 +39,7 @@ def _validate(pkg: Package, report: Report) -> None:
         report.error(pkg.label_root, None, f"no {MANIFEST} at the root of the package{hint}")
         return
     where = pkg.label(MANIFEST)
-    try:
-        data = pkg.read(MANIFEST)
-    except EntryError as exc:
-        report.error(where, None, str(exc))
-        return
-    root = parse_xml(data, where, report)
+    root = read_xml_entry(pkg, MANIFEST, report)
     if root is None:
         return
     kind = detect_kind(root, where, report)
